@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+//
+// optimize: recovers pseudo-random generator seeds from observed draws, and searches where in a
+// history that evidence lives. The PRNG and sieve arithmetic lives only in Shaders/ (Metal Shading
+// Language); `_SieveKernelsCPU` compiles that same source as C++ for the CPU, and the
+// `EmbedShaders` plugin embeds it for the Metal backend to compile at run time.
+
+import PackageDescription
+
+let package = Package(
+    name: "optimize",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "optimize", targets: ["optimize"]),
+        .library(name: "Sieve", targets: ["Sieve"]),
+        .library(name: "SieveMetal", targets: ["SieveMetal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Public API
+
+        .target(
+            name: "Sieve",
+            dependencies: ["_SieveKernelsCPU"]
+        ),
+        .target(
+            name: "SieveMetal",
+            dependencies: ["Sieve", "_SieveKernelsCPU"],
+            plugins: ["EmbedShaders"]
+        ),
+        .executableTarget(
+            name: "optimize",
+            dependencies: [
+                "Sieve",
+                "SieveMetal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Implementation details
+
+        // The kernels of Shaders/ compiled as C++ through the Metal shim.
+        .target(
+            name: "_SieveKernelsCPU",
+            cxxSettings: [
+                .headerSearchPath("MetalShim"),
+                .headerSearchPath("../../Shaders"),
+            ]
+        ),
+        // Splices quoted #includes into Shaders/*.metal and embeds the text as Swift strings.
+        .executableTarget(
+            name: "EmbedShadersTool",
+            path: "Plugins/EmbedShadersTool"
+        ),
+        .plugin(
+            name: "EmbedShaders",
+            capability: .buildTool(),
+            dependencies: ["EmbedShadersTool"]
+        ),
+
+        // MARK: - Unit test bundles
+
+        .testTarget(
+            name: "SieveTests",
+            dependencies: ["Sieve", "_SieveKernelsCPU"],
+            exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "SieveMetalTests",
+            dependencies: ["SieveMetal", "_SieveKernelsCPU"]
+        ),
+        .testTarget(
+            name: "OptimizeCLITests",
+            dependencies: ["optimize"]
+        ),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,44 @@
+/// Bad input from a user: a file, a field or an option, what is wrong with it, and how to fix it.
+///
+/// Every check on user input throws this type, so that the command line can print one clear line
+/// and exit with a status that tells the kinds apart (``Kind``).
+///
+/// ```swift
+/// throw InputError(.invalidOption, source: "--count",
+///                  problem: "0 draws asked for", fix: "give --count between 1 and 16777216")
+/// // --count: 0 draws asked for. Fix: give --count between 1 and 16777216.
+/// ```
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of input is wrong. Each kind has its own exit status in the command line.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// No PRNG family has the given name.
+        case unknownFamily
+        /// A family parameter is unknown, malformed, or out of its range.
+        case invalidParameter
+        /// A seed, or a seed range, is malformed or does not fit the family's seed width.
+        case invalidSeed
+        /// An option's value is malformed or out of range (counts, moduli, skips, fractions).
+        case invalidOption
+        /// A file could not be read.
+        case unreadableFile
+        /// A file could not be written.
+        case unwritableFile
+    }
+
+    public let kind: Kind
+    /// The file, field or option at fault, as the user wrote it (`--count`, `draws.json: entry 7`).
+    public let source: String
+    /// What is wrong, as a phrase.
+    public let problem: String
+    /// What to do about it, as an imperative phrase.
+    public let fix: String
+
+    public init(_ kind: Kind, source: String, problem: String, fix: String) {
+        self.kind = kind
+        self.source = source
+        self.problem = problem
+        self.fix = fix
+    }
+
+    public var description: String { "\(source): \(problem). Fix: \(fix)." }
+}

@@ -1,0 +1,39 @@
+// SieveKernelsCPU.h — the C interface to the project's Metal kernels compiled for the CPU.
+//
+// Every `kernel void` function of Shaders/*.metal is registered here under its Metal name, so that
+// the host runs "the kernel named X over grid positions [begin, end)" the same way on the CPU as it
+// dispatches it on a GPU. Buffers are passed as on Metal: index 0 is the kernel's argument struct
+// (KernelArgs.h), the others its device buffers, in [[buffer(n)]] order.
+
+#ifndef SIEVE_KERNELS_CPU_H
+#define SIEVE_KERNELS_CPU_H
+
+#include <stdint.h>
+
+#include "../../../Shaders/KernelArgs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// How many kernels the CPU build holds.
+uint32_t sieve_cpu_kernel_count(void);
+
+/// The Metal name of kernel `index` (0 ..< count), or NULL past the end.
+const char *sieve_cpu_kernel_name(uint32_t index);
+
+/// The index of the kernel with this Metal name, or -1 when no kernel has it.
+int32_t sieve_cpu_kernel_index(const char *name);
+
+/// How many buffers kernel `index` binds (its argument struct included), or 0 past the end.
+uint32_t sieve_cpu_kernel_buffer_count(uint32_t index);
+
+/// Runs kernel `index` for every grid position gid in [gid_begin, gid_end), one after another, on
+/// the calling thread. `buffers` holds `sieve_cpu_kernel_buffer_count(index)` pointers.
+void sieve_cpu_kernel_run(uint32_t index, void *const *buffers, uint32_t gid_begin, uint32_t gid_end);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // SIEVE_KERNELS_CPU_H
