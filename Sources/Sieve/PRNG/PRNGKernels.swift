@@ -39,21 +39,24 @@ extension PRNGConfiguration {
     /// // [843, 814, 568, 312, 538]
     /// ```
     public func outputs(seed: UInt64, count: Int, burn: UInt64 = 0, skip: UInt64 = 0) throws(KernelError) -> [UInt64] {
-        try outputs(seeds: seed..<(seed &+ 1), count: count, burn: burn, skip: skip)[0]
+        try outputs(firstSeed: seed, seedCount: 1, count: count, burn: burn, skip: skip)[0]
     }
 
-    /// The streams of consecutive seeds, one array of `count` outputs per seed (see
-    /// ``outputs(seed:count:burn:skip:)``), computed in parallel, one kernel thread per seed.
-    public func outputs(seeds: Range<UInt64>, count: Int, burn: UInt64 = 0, skip: UInt64 = 0) throws(KernelError) -> [[UInt64]] {
-        precondition(seeds.upperBound == 0 || seeds.upperBound - 1 <= family.maxSeed, "seed beyond \(family.name)'s width")
+    /// The streams of the consecutive seeds `firstSeed ..< firstSeed + seedCount`, one array of
+    /// `count` outputs per seed (see ``outputs(seed:count:burn:skip:)``), computed in parallel, one
+    /// kernel thread per seed. (A first seed and a count, not a `Range`, so that the last 64-bit
+    /// seed can be named.)
+    public func outputs(
+        firstSeed: UInt64, seedCount: Int, count: Int, burn: UInt64 = 0, skip: UInt64 = 0
+    ) throws(KernelError) -> [[UInt64]] {
+        precondition(seedCount >= 0 && seedCount <= Int(UInt32.max))
+        precondition(seedCount == 0 || family.maxSeed - firstSeed >= UInt64(seedCount - 1), "seed beyond \(family.name)'s width")
         precondition(count >= 0 && count <= Int(UInt32.max))
-        precondition(seeds.count <= Int(UInt32.max))
-        let seedCount = seeds.count
         guard seedCount > 0, count > 0 else { return Array(repeating: [], count: seedCount) }
         let kernel = try CPUKernel(.prngGenerate)
         var args = GenerateArgs()
         args.params = kernelParams
-        args.seed_first = seeds.lowerBound
+        args.seed_first = firstSeed
         args.burn = burn
         args.skip = skip
         args.count = UInt32(count)
@@ -71,10 +74,12 @@ extension PRNGConfiguration {
 // MARK: - States
 
 extension PRNGConfiguration {
-    /// The states right after seeding with each seed of `seeds` (the `prng_state_init` kernel).
-    public func initialStates(seeds: Range<UInt64>) throws(KernelError) -> [PRNGState] {
-        var states = [PRNGState](repeating: PRNGState(words: []), count: seeds.count)
-        try runStateKernel(.prngStateInit, on: &states, seedFirst: seeds.lowerBound)
+    /// The states right after seeding with `firstSeed ..< firstSeed + seedCount` (the
+    /// `prng_state_init` kernel).
+    public func initialStates(firstSeed: UInt64, seedCount: Int) throws(KernelError) -> [PRNGState] {
+        precondition(seedCount == 0 || family.maxSeed - firstSeed >= UInt64(seedCount - 1), "seed beyond \(family.name)'s width")
+        var states = [PRNGState](repeating: PRNGState(words: []), count: seedCount)
+        try runStateKernel(.prngStateInit, on: &states, seedFirst: firstSeed)
         return states
     }
 
@@ -118,6 +123,7 @@ extension PRNGConfiguration {
     ) throws(KernelError) {
         guard family.id != .mt19937 else { throw KernelError.stateNotExposed(family.id) }
         let kernel = try CPUKernel(name)
+        precondition(kernel.bufferCount == 2 || outputs.count == states.count, "\(name.rawValue) writes one output per state")
         var args = StateArgs()
         args.params = kernelParams
         args.seed_first = seedFirst
@@ -128,7 +134,7 @@ extension PRNGConfiguration {
             raw.withUnsafeMutableBytes { stateBytes in
                 outputs.withUnsafeMutableBytes { outputBytes in
                     var buffers = [argsBytes.baseAddress!, stateBytes.baseAddress!]
-                    if let outputAddress = outputBytes.baseAddress { buffers.append(outputAddress) }
+                    if kernel.bufferCount == 3, let outputAddress = outputBytes.baseAddress { buffers.append(outputAddress) }
                     kernel.dispatch(gridSize: states.count, buffers: buffers)
                 }
             }
