@@ -1,0 +1,61 @@
+/// The file formats of a draw history (SEMANTICS.md §1).
+public enum DrawHistoryFormat: String, Sendable, CaseIterable {
+    /// The reference system's format: `[{"draw": 843, "session": "midday"}, …]`.
+    case json
+    /// A header row, then one entry per line: `draw,session`.
+    case csv
+    /// One draw per line; `#` starts a comment.
+    case text
+
+    /// The history as file text, oldest draw first, every entry in `session` (json and csv).
+    ///
+    /// - Parameters:
+    ///   - draws: the draws, oldest first.
+    ///   - session: the session name recorded with each draw; plain text records none.
+    public func encode(_ draws: [UInt64], session: String) -> String {
+        switch self {
+        case .json:
+            let sessionJSON = JSONText.string(session)
+            var text = "[\n"
+            text.reserveCapacity(draws.count * (24 + session.utf8.count))
+            for (index, draw) in draws.enumerated() {
+                text += "  {\"draw\": \(draw), \"session\": \(sessionJSON)}"
+                text += index + 1 < draws.count ? ",\n" : "\n"
+            }
+            return text + "]\n"
+        case .csv:
+            let field = CSVText.field(session)
+            return "draw,session\n" + draws.map { "\($0),\(field)\n" }.joined()
+        case .text:
+            return draws.map { "\($0)\n" }.joined()
+        }
+    }
+}
+
+/// JSON text for values the writers emit by hand.
+enum JSONText {
+    /// A JSON string literal.
+    static func string(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// CSV text (RFC 4180 quoting).
+enum CSVText {
+    static func field(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

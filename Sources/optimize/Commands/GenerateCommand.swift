@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Sieve
+
+/// `optimize generate`: writes a draw history from a planted seed.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a draw history generated from a known seed (to plant seeds for a sieve).",
+        discussion: """
+            Draw j is out_{burn + (j+1)(skip+1)} mod M of the seed's stream: burn outputs are \
+            discarded after seeding, then each draw discards skip outputs and takes the next one \
+            (SEMANTICS.md §2). With --noise p, round(p·count) draws, chosen by a generator seeded \
+            with --noise-seed, are replaced by a different random residue; their indices are \
+            reported on standard error.
+
+            Integers may be written in decimal, hexadecimal (0x…) or as powers of two (2^32).
+            """)
+
+    @Option(help: "The PRNG family (see `optimize prngs`).")
+    var prng: String
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A family parameter, as name=value; repeatable.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    @Option(help: "The planted seed.")
+    var seed: String
+
+    @Option(help: "How many draws to write.")
+    var count: String
+
+    @Option(help: "Outputs discarded before each draw.")
+    var skip: String = "0"
+
+    @Option(help: "Outputs discarded after seeding, before the first draw's stream.")
+    var burn: String = "0"
+
+    @Option(help: "Draws are outputs mod M, 2 ... 2^32.")
+    var modulus: String = "1000"
+
+    @Option(help: "The fraction of draws to replace with other residues, 0 ... 1.")
+    var noise: String?
+
+    @Option(help: "Seeds the noise generator (required with --noise).")
+    var noiseSeed: String?
+
+    @Option(help: "The output format: json (the reference's format), csv or text (one draw per line).")
+    var format: String = "json"
+
+    @Option(help: "The session name recorded with each draw (json and csv).")
+    var session: String = "midday"
+
+    @Option(help: "Write the history to this file (replaced atomically) instead of standard output.")
+    var out: String?
+
+    func run() throws {
+        try reportingErrors {
+            let family = try PRNGFamily.named(prng)
+            let configuration = try PRNGConfiguration(family: family, parameters: try parseParameters(parameters))
+            guard let format = DrawHistoryFormat(rawValue: format.lowercased()) else {
+                throw InputError(
+                    .invalidOption, source: "--format", problem: "unknown format '\(format)'",
+                    fix: "give json, csv or text")
+            }
+            let seedValue = try parseUnsignedInteger(seed, option: "--seed", kind: .invalidSeed)
+            let countValue = try parseUnsignedInteger(count, option: "--count")
+            let history = try PlantedHistory(
+                configuration: configuration,
+                seed: seedValue,
+                count: Int(clamping: countValue),
+                burn: try parseUnsignedInteger(burn, option: "--burn"),
+                skip: try parseUnsignedInteger(skip, option: "--skip"),
+                modulus: try parseUnsignedInteger(modulus, option: "--modulus"),
+                noise: try parseNoise())
+            let text = format.encode(history.draws, session: session)
+            if let out {
+                try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
+                StandardError.write(
+                    "wrote \(history.draws.count) draws of \(configuration) seed \(seedValue) "
+                        + "(burn \(history.burn), skip \(history.skip), mod \(history.modulus)) to \(out)")
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+            if let noise = history.noise {
+                let indices = history.replacedIndices.map(String.init).joined(separator: ", ")
+                StandardError.write(
+                    "noise: replaced \(history.replacedIndices.count) of \(history.draws.count) draws "
+                        + "(fraction \(noise.fraction), noise seed \(noise.seed)) at indices: \(indices)")
+            }
+        }
+    }
+
+    private func parseNoise() throws(InputError) -> PlantedHistory.Noise? {
+        guard let noise else {
+            if noiseSeed != nil {
+                throw InputError(
+                    .invalidOption, source: "--noise-seed", problem: "given without --noise",
+                    fix: "add --noise p (the fraction of draws to replace), or drop --noise-seed")
+            }
+            return nil
+        }
+        guard let fraction = Double(noise), fraction.isFinite else {
+            throw InputError(
+                .invalidOption, source: "--noise", problem: "'\(noise)' is not a number",
+                fix: "give the fraction of draws to replace, from 0 to 1 (0.2 replaces 20 %)")
+        }
+        guard let noiseSeed else {
+            throw InputError(
+                .invalidOption, source: "--noise", problem: "noise needs a seed of its own",
+                fix: "add --noise-seed x, so that the same command always replaces the same draws")
+        }
+        return PlantedHistory.Noise(
+            fraction: fraction, seed: try parseUnsignedInteger(noiseSeed, option: "--noise-seed"))
+    }
+}

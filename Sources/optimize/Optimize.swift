@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `optimize` command: recovers PRNG seeds from observed draws.
+@main
+struct Optimize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Recover pseudo-random generator seeds from observed draws.",
+        discussion: """
+            Exit statuses: 0 success; \(ExitStatus.summary); 64 command-line usage; 70 internal error.
+            """,
+        version: "0.1.0",
+        subcommands: [PRNGsCommand.self, GenerateCommand.self]
+    )
+}

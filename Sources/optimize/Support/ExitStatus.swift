@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Sieve
+
+/// The exit status of each kind of failure: scripts tell them apart without parsing messages.
+enum ExitStatus {
+    static func code(for kind: InputError.Kind) -> Int32 {
+        switch kind {
+        case .unknownFamily: 10
+        case .invalidParameter: 11
+        case .invalidSeed: 12
+        case .invalidOption: 13
+        case .unreadableFile: 20
+        case .unwritableFile: 21
+        }
+    }
+
+    /// An internal failure: a bug, not bad input.
+    static let internalError: Int32 = 70
+
+    static var summary: String {
+        let names: [(InputError.Kind, String)] = [
+            (.unknownFamily, "unknown PRNG family"), (.invalidParameter, "bad family parameter"),
+            (.invalidSeed, "bad seed or seed range"), (.invalidOption, "bad option value"),
+            (.unreadableFile, "unreadable input file"), (.unwritableFile, "unwritable output file"),
+        ]
+        return names.map { "\(code(for: $0.0)) \($0.1)" }.joined(separator: "; ")
+    }
+}
+
+/// Runs a command body, turning input errors into one line on standard error and their exit status.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as InputError {
+        StandardError.write("error: \(error)")
+        throw ExitCode(ExitStatus.code(for: error.kind))
+    } catch let error as KernelError {
+        StandardError.write("internal error: \(error)")
+        throw ExitCode(ExitStatus.internalError)
+    }
+}
+
+enum StandardError {
+    static func write(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
