@@ -51,13 +51,13 @@ let package = Package(
         ),
         // Splices quoted #includes into Shaders/*.metal and embeds the text as Swift strings.
         .executableTarget(
-            name: "EmbedShadersTool",
+            name: "_EmbedShadersTool",
             path: "Plugins/EmbedShadersTool"
         ),
         .plugin(
             name: "EmbedShaders",
             capability: .buildTool(),
-            dependencies: ["EmbedShadersTool"]
+            dependencies: ["_EmbedShadersTool"]
         ),
 
         // MARK: - Unit test bundles

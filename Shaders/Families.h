@@ -532,37 +532,32 @@ struct Sfc64 {
 
 // MARK: - Dispatch on a uniform family number
 
+/// The `case` labels of the families whose state fits a PrngState (all but mt19937).
+#define SIEVE_CASES_FAMILY_WITH_STATE(L, CALL)                   \
+    case PRNG_XORSHIFT32: CALL(Xorshift32<L>); break;            \
+    case PRNG_XORSHIFT64: CALL(Xorshift64<L>); break;            \
+    case PRNG_XORSHIFT128: CALL(Xorshift128<L>); break;          \
+    case PRNG_PCG32: CALL(Pcg32<L>); break;                      \
+    case PRNG_LCG32: CALL(Lcg32<L>); break;                      \
+    case PRNG_JAVA_LCG: CALL(JavaLcg<L>); break;                 \
+    case PRNG_MINSTD: CALL(Minstd<L>); break;                    \
+    case PRNG_XOSHIRO256PP: CALL(Xoshiro256pp<L>); break;        \
+    case PRNG_PHILOX4X32: CALL(Philox4x32<L>); break;            \
+    case PRNG_SFC64: CALL(Sfc64<L>); break;
+
 /// Expands `CALL(FamilyType)` for the family numbered `family` (every family).
-#define SIEVE_SWITCH_FAMILY(family, L, CALL)             \
-    switch (family) {                                   \
-        case PRNG_XORSHIFT32: CALL(Xorshift32<L>); break;     \
-        case PRNG_XORSHIFT64: CALL(Xorshift64<L>); break;     \
-        case PRNG_XORSHIFT128: CALL(Xorshift128<L>); break;   \
-        case PRNG_PCG32: CALL(Pcg32<L>); break;               \
-        case PRNG_LCG32: CALL(Lcg32<L>); break;               \
-        case PRNG_JAVA_LCG: CALL(JavaLcg<L>); break;          \
-        case PRNG_MINSTD: CALL(Minstd<L>); break;             \
-        case PRNG_MT19937: CALL(Mt19937<L>); break;           \
-        case PRNG_XOSHIRO256PP: CALL(Xoshiro256pp<L>); break; \
-        case PRNG_PHILOX4X32: CALL(Philox4x32<L>); break;     \
-        case PRNG_SFC64: CALL(Sfc64<L>); break;               \
-        default: break;                                 \
+#define SIEVE_SWITCH_FAMILY(family, L, CALL)                     \
+    switch (family) {                                           \
+        SIEVE_CASES_FAMILY_WITH_STATE(L, CALL)                  \
+        case PRNG_MT19937: CALL(Mt19937<L>); break;             \
+        default: break;                                         \
     }
 
 /// Expands `CALL(FamilyType)` for families whose state fits a PrngState (all but mt19937).
-#define SIEVE_SWITCH_FAMILY_WITH_STATE(family, L, CALL)  \
-    switch (family) {                                   \
-        case PRNG_XORSHIFT32: CALL(Xorshift32<L>); break;     \
-        case PRNG_XORSHIFT64: CALL(Xorshift64<L>); break;     \
-        case PRNG_XORSHIFT128: CALL(Xorshift128<L>); break;   \
-        case PRNG_PCG32: CALL(Pcg32<L>); break;               \
-        case PRNG_LCG32: CALL(Lcg32<L>); break;               \
-        case PRNG_JAVA_LCG: CALL(JavaLcg<L>); break;          \
-        case PRNG_MINSTD: CALL(Minstd<L>); break;             \
-        case PRNG_XOSHIRO256PP: CALL(Xoshiro256pp<L>); break; \
-        case PRNG_PHILOX4X32: CALL(Philox4x32<L>); break;     \
-        case PRNG_SFC64: CALL(Sfc64<L>); break;               \
-        default: break;                                 \
+#define SIEVE_SWITCH_FAMILY_WITH_STATE(family, L, CALL)          \
+    switch (family) {                                           \
+        SIEVE_CASES_FAMILY_WITH_STATE(L, CALL)                  \
+        default: break;                                         \
     }
 
 #endif  // SIEVE_FAMILIES_H

@@ -18,7 +18,7 @@ struct EmbedShaders: BuildToolPlugin {
         return [
             .buildCommand(
                 displayName: "Embedding Metal shaders for \(target.name)",
-                executable: try context.tool(named: "EmbedShadersTool").url,
+                executable: try context.tool(named: "_EmbedShadersTool").url,
                 arguments: [shaders.path, output.path],
                 inputFiles: inputs,
                 outputFiles: [output])

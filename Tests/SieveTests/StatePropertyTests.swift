@@ -23,7 +23,7 @@ let stateConfigurations: [PRNGConfiguration] = {
 
 /// States reachable from random seeds: seeded, then advanced a random number of steps (so that
 /// families whose seeds are not reduced, like lcg32, start from states in their domain).
-func reachableStates(_ configuration: PRNGConfiguration, count: Int, random: inout TestRandom) throws -> [PRNGState] {
+func reachableStates(_ configuration: PRNGConfiguration, count: Int, random: inout SplitMix64) throws -> [PRNGState] {
     var states: [PRNGState] = []
     for _ in 0..<count {
         let seed = UInt64.random(in: 0...configuration.family.maxSeed, using: &random)
@@ -38,7 +38,7 @@ func reachableStates(_ configuration: PRNGConfiguration, count: Int, random: ino
 struct InverseStepTests {
     @Test("prev(next(x)) == x and next(prev(x)) == x", arguments: stateConfigurations.filter(\.isInvertible))
     func inverseUndoesStep(_ configuration: PRNGConfiguration) throws {
-        var random = TestRandom(seed: 0x1D1E)
+        var random = SplitMix64(seed: 0x1D1E)
         let original = try reachableStates(configuration, count: 64, random: &random)
         var states = original
         let outputs = try configuration.next(&states)
@@ -92,7 +92,7 @@ struct InverseStepTests {
 struct JumpAheadTests {
     @Test("jump(n) equals n single steps, random n up to 2^20", arguments: stateConfigurations)
     func jumpEqualsSteps(_ configuration: PRNGConfiguration) throws {
-        var random = TestRandom(seed: 0x7A3B)
+        var random = SplitMix64(seed: 0x7A3B)
         let limit: UInt64 = configuration.family.hasJumpAhead ? 1 << 20 : 1 << 12
         for _ in 0..<4 {
             let n = UInt64.random(in: 0...limit, using: &random)
@@ -108,7 +108,7 @@ struct JumpAheadTests {
     @Test("jumps compose: jump(a) then jump(b) is jump(a + b); then one step is jump(a + b + 1)",
           arguments: stateConfigurations.filter(\.family.hasJumpAhead))
     func jumpsCompose(_ configuration: PRNGConfiguration) throws {
-        var random = TestRandom(seed: 0xC0DE)
+        var random = SplitMix64(seed: 0xC0DE)
         for _ in 0..<16 {
             let a = UInt64.random(in: 0...(1 << 40), using: &random)
             let b = UInt64.random(in: 0...(1 << 40), using: &random)
@@ -129,7 +129,7 @@ struct JumpAheadTests {
     @Test("jump(n) equals the closed form a^n·x + c·(a^n - 1)/(a - 1), random n up to 2^40",
           arguments: stateConfigurations.filter(\.family.hasJumpAhead))
     func jumpMatchesClosedForm(_ configuration: PRNGConfiguration) throws {
-        var random = TestRandom(seed: 0xF00D)
+        var random = SplitMix64(seed: 0xF00D)
         for _ in 0..<32 {
             let n = UInt64.random(in: 0...(1 << 40), using: &random)
             let start = try reachableStates(configuration, count: 4, random: &random)

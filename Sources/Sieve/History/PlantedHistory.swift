@@ -102,7 +102,7 @@ public struct PlantedHistory: Sendable, Equatable {
     static func replace(_ draws: inout [UInt64], fraction: Double, seed: UInt64, modulus: UInt64) -> [Int] {
         let count = draws.count
         let replacements = min(count, Int((fraction * Double(count)).rounded()))
-        var random = NoiseGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         // A partial Fisher–Yates shuffle of the indices picks `replacements` distinct draws.
         var indices = Array(0..<count)
         for i in 0..<replacements {
@@ -119,28 +119,3 @@ public struct PlantedHistory: Sendable, Equatable {
     }
 }
 
-/// SplitMix64 (Steele, Lea and Flood), the noise generator: it only has to be reproducible from
-/// its seed and well mixed, and it is part of what a noise seed means, so it never changes.
-struct NoiseGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform integer in 0 ..< bound (bound > 0), without modulo bias (rejection sampling).
-    mutating func below(_ bound: UInt64) -> UInt64 {
-        precondition(bound > 0)
-        let limit = UInt64.max - UInt64.max % bound  // values >= limit would bias the remainder
-        while true {
-            let value = next()
-            if value < limit { return value % bound }
-        }
-    }
-}

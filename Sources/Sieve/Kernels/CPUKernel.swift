@@ -62,17 +62,23 @@ public struct CPUKernel: Sendable, Hashable {
 
     /// Runs the kernel over grid positions `0 ..< gridSize`, split across all cores.
     ///
+    /// The grid is cut into several contiguous chunks per thread, which Dispatch hands to idle
+    /// workers, so that uneven per-position cost (early exits) still keeps every core busy.
     /// Returns when every position has run. Kernels write disjoint outputs per position (or append
     /// through atomics), so the split does not change the result.
     public func dispatch(gridSize: Int, buffers: [UnsafeMutableRawPointer], threads: Int = CPUKernel.defaultThreadCount) {
         precondition(gridSize >= 0 && gridSize <= Int(UInt32.max), "grid of \(gridSize) positions")
         guard gridSize > 0 else { return }
-        let workers = max(1, min(threads, gridSize))
+        if threads <= 1 || gridSize == 1 {
+            run(0..<UInt32(gridSize), buffers: buffers)
+            return
+        }
+        let chunks = min(gridSize, threads * 8)
         let shared = SendableBuffers(pointers: buffers)
-        let total = UInt32(gridSize)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let begin = UInt32(UInt64(total) * UInt64(worker) / UInt64(workers))
-            let end = UInt32(UInt64(total) * UInt64(worker + 1) / UInt64(workers))
+        let total = UInt64(gridSize)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let begin = UInt32(total * UInt64(chunk) / UInt64(chunks))
+            let end = UInt32(total * UInt64(chunk + 1) / UInt64(chunks))
             run(begin..<end, buffers: shared.pointers)
         }
     }
