@@ -41,3 +41,31 @@ struct GoldenStreamTests {
         }
     }
 }
+
+/// The family bodies instantiated with 8-seed vector lanes compute exactly what the per-thread
+/// kernel computes: the proof that the bodies are lane-safe, which the sieve's SIMD path relies on.
+@Suite("Vector lanes")
+struct VectorLaneTests {
+    @Test("8-lane bodies equal the per-thread kernel on every golden case")
+    func goldenCases() throws {
+        for name in GoldenFile.names {
+            for golden in try GoldenFile.load(name).cases {
+                let expected = try golden.outputValues()
+                let actual = try golden.configuration().outputs(
+                    firstSeed: try golden.seedValue(), seedCount: 1, count: expected.count,
+                    burn: golden.burn, skip: golden.skip, execution: .vectorLanes)
+                #expect(actual == [expected], "\(name): \(golden)")
+            }
+        }
+    }
+
+    @Test("8-lane bodies equal the per-thread kernel over ragged seed ranges", arguments: stateConfigurations + [PRNGConfiguration(.mt19937)])
+    func raggedRanges(_ configuration: PRNGConfiguration) throws {
+        for (first, count) in [(UInt64(0), 1), (5, 13), (1000, 203), (configuration.family.maxSeed - 20, 21)] {
+            let scalar = try configuration.outputs(firstSeed: first, seedCount: count, count: 17, burn: 7, skip: 3)
+            let lanes = try configuration.outputs(
+                firstSeed: first, seedCount: count, count: 17, burn: 7, skip: 3, execution: .vectorLanes)
+            #expect(lanes == scalar, "\(configuration) seeds \(first) + \(count)")
+        }
+    }
+}

@@ -67,24 +67,35 @@ public struct CPUKernel: Sendable, Hashable {
     /// Returns when every position has run. Kernels write disjoint outputs per position (or append
     /// through atomics), so the split does not change the result.
     public func dispatch(gridSize: Int, buffers: [UnsafeMutableRawPointer], threads: Int = CPUKernel.defaultThreadCount) {
-        precondition(gridSize >= 0 && gridSize <= Int(UInt32.max), "grid of \(gridSize) positions")
-        guard gridSize > 0 else { return }
-        if threads <= 1 || gridSize == 1 {
-            run(0..<UInt32(gridSize), buffers: buffers)
-            return
-        }
-        let chunks = min(gridSize, threads * 8)
         let shared = SendableBuffers(pointers: buffers)
-        let total = UInt64(gridSize)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let begin = UInt32(total * UInt64(chunk) / UInt64(chunks))
-            let end = UInt32(total * UInt64(chunk + 1) / UInt64(chunks))
-            run(begin..<end, buffers: shared.pointers)
+        CPUGrid.forEachChunk(gridSize: gridSize, threads: threads) { range in
+            run(range, buffers: shared.pointers)
         }
     }
 
     /// The number of cores this process may use.
     public static var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}
+
+/// Splits a grid across cores.
+enum CPUGrid {
+    /// Calls `body` on contiguous chunks covering `0 ..< gridSize`, several per thread, handed to
+    /// idle workers by Dispatch; returns when all have run.
+    static func forEachChunk(gridSize: Int, threads: Int, _ body: @Sendable (Range<UInt32>) -> Void) {
+        precondition(gridSize >= 0 && gridSize <= Int(UInt32.max), "grid of \(gridSize) positions")
+        guard gridSize > 0 else { return }
+        if threads <= 1 || gridSize == 1 {
+            body(0..<UInt32(gridSize))
+            return
+        }
+        let chunks = min(gridSize, threads * 8)
+        let total = UInt64(gridSize)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let begin = UInt32(total * UInt64(chunk) / UInt64(chunks))
+            let end = UInt32(total * UInt64(chunk + 1) / UInt64(chunks))
+            body(begin..<end)
+        }
+    }
 }
 
 /// Raw buffer addresses handed to worker threads; the caller keeps the memory alive and the

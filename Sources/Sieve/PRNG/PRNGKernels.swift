@@ -42,12 +42,21 @@ extension PRNGConfiguration {
         try outputs(firstSeed: seed, seedCount: 1, count: count, burn: burn, skip: skip)[0]
     }
 
+    /// How the CPU runs a kernel body.
+    public enum CPUExecution: Sendable, CaseIterable {
+        /// One grid position per call: the Metal execution model (`ScalarLanes`).
+        case perThread
+        /// The same family bodies instantiated for 8 seeds per call (`VectorLanes<8>`).
+        case vectorLanes
+    }
+
     /// The streams of the consecutive seeds `firstSeed ..< firstSeed + seedCount`, one array of
     /// `count` outputs per seed (see ``outputs(seed:count:burn:skip:)``), computed in parallel, one
     /// kernel thread per seed. (A first seed and a count, not a `Range`, so that the last 64-bit
     /// seed can be named.)
     public func outputs(
-        firstSeed: UInt64, seedCount: Int, count: Int, burn: UInt64 = 0, skip: UInt64 = 0
+        firstSeed: UInt64, seedCount: Int, count: Int, burn: UInt64 = 0, skip: UInt64 = 0,
+        execution: CPUExecution = .perThread
     ) throws(KernelError) -> [[UInt64]] {
         precondition(seedCount >= 0 && seedCount <= Int(UInt32.max))
         precondition(seedCount == 0 || family.maxSeed - firstSeed >= UInt64(seedCount - 1), "seed beyond \(family.name)'s width")
@@ -64,7 +73,19 @@ extension PRNGConfiguration {
         var flat = [UInt64](repeating: 0, count: seedCount * count)
         withUnsafeMutableBytes(of: &args) { argsBytes in
             flat.withUnsafeMutableBytes { outputBytes in
-                kernel.dispatch(gridSize: seedCount, buffers: [argsBytes.baseAddress!, outputBytes.baseAddress!])
+                let buffers = [argsBytes.baseAddress!, outputBytes.baseAddress!]
+                switch execution {
+                case .perThread:
+                    kernel.dispatch(gridSize: seedCount, buffers: buffers)
+                case .vectorLanes:
+                    let shared = SendableBuffers(pointers: buffers)
+                    CPUGrid.forEachChunk(gridSize: seedCount, threads: CPUKernel.defaultThreadCount) { range in
+                        sieve_cpu_generate_lanes(
+                            shared.pointers[0].assumingMemoryBound(to: GenerateArgs.self),
+                            shared.pointers[1].assumingMemoryBound(to: UInt64.self),
+                            range.lowerBound, range.upperBound)
+                    }
+                }
             }
         }
         return (0..<seedCount).map { Array(flat[($0 * count)..<(($0 + 1) * count)]) }

@@ -32,6 +32,10 @@ uint32_t sieve_cpu_kernel_buffer_count(uint32_t index);
 /// the calling thread. `buffers` holds `sieve_cpu_kernel_buffer_count(index)` pointers.
 void sieve_cpu_kernel_run(uint32_t index, void *const *buffers, uint32_t gid_begin, uint32_t gid_end);
 
+/// What the `prng_generate` kernel computes for grid positions [gid_begin, gid_end), but with the
+/// family bodies instantiated for 8 seeds per call (vector lanes) instead of one.
+void sieve_cpu_generate_lanes(const GenerateArgs *args, uint64_t *outputs, uint32_t gid_begin, uint32_t gid_end);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,30 @@
+// VectorLanes.h — lane traits that run one kernel body over N seeds at once on the CPU.
+//
+// The kernel bodies of Shaders/ are written against a lane type `L` (Lanes.h). Metal and the
+// per-thread CPU path use ScalarLanes; this header supplies clang vector types instead, so the very
+// same body evaluates N seeds per instruction (LANE_KERNELS.md). CPU-only: gcc ignores
+// ext_vector_type, and Metal has no use for it.
+
+#ifndef SIEVE_VECTOR_LANES_H
+#define SIEVE_VECTOR_LANES_H
+
+#include <stdint.h>
+
+template <int N>
+struct VectorLanes {
+    typedef uint32_t U __attribute__((ext_vector_type(N)));
+    typedef uint64_t U64 __attribute__((ext_vector_type(N)));
+    typedef int32_t M __attribute__((ext_vector_type(N)));   // what comparing two U gives
+    typedef int64_t M64 __attribute__((ext_vector_type(N)));  // what comparing two U64 gives
+    enum { lanes = N };
+
+    static U splat(uint32_t x) { return (U)x; }
+    static U64 splat64(uint64_t x) { return (U64)x; }
+    static U sel(M m, U a, U b) { return m ? a : b; }
+    static U64 sel64(M64 m, U64 a, U64 b) { return m ? a : b; }
+    static U64 widen(U x) { return __builtin_convertvector(x, U64); }
+    static U narrow(U64 x) { return __builtin_convertvector(x, U); }
+    static bool any(M m) { return __builtin_reduce_or(m) != 0; }
+};
+
+#endif  // SIEVE_VECTOR_LANES_H
