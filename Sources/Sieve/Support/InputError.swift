@@ -19,10 +19,36 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidSeed
         /// An option's value is malformed or out of range (counts, moduli, skips, fractions).
         case invalidOption
+        /// A seed range is empty or inverted.
+        case emptySeedRange
+        /// A seed range reaches past the family's seed width.
+        case seedRangeBeyondWidth
+        /// skip_min > skip_max, or a skip range the sieve cannot take.
+        case invalidSkipRange
+        /// A threshold outside [0, 1], or a match count outside the window.
+        case invalidThreshold
         /// A file could not be read.
         case unreadableFile
         /// A file could not be written.
         case unwritableFile
+        /// A draw-history file is not valid JSON or CSV, or not shaped as a history.
+        case malformedHistory
+        /// A history entry has no draw.
+        case missingDraw
+        /// A draw is not below the modulus.
+        case drawOutOfRange
+        /// A draw is negative, fractional, or not a number.
+        case invalidDraw
+        /// A session filter names a session the history does not hold.
+        case unknownSession
+        /// No draws remain after filtering.
+        case emptyHistory
+        /// A forward or reverse window does not fit the history.
+        case windowDoesNotFit
+        /// An output directory holds a run with other parameters or another history.
+        case outputDirectoryMismatch
+        /// An output directory's files are damaged beyond what a resume can repair.
+        case damagedOutputDirectory
     }
 
     public let kind: Kind

@@ -10,8 +10,21 @@ enum ExitStatus {
         case .invalidParameter: 11
         case .invalidSeed: 12
         case .invalidOption: 13
+        case .invalidSkipRange: 14
+        case .invalidThreshold: 15
+        case .emptySeedRange: 16
+        case .seedRangeBeyondWidth: 17
         case .unreadableFile: 20
         case .unwritableFile: 21
+        case .malformedHistory: 22
+        case .missingDraw: 23
+        case .drawOutOfRange: 24
+        case .invalidDraw: 25
+        case .unknownSession: 26
+        case .emptyHistory: 27
+        case .windowDoesNotFit: 28
+        case .outputDirectoryMismatch: 40
+        case .damagedOutputDirectory: 41
         }
     }
 
@@ -22,7 +35,15 @@ enum ExitStatus {
         let names: [(InputError.Kind, String)] = [
             (.unknownFamily, "unknown PRNG family"), (.invalidParameter, "bad family parameter"),
             (.invalidSeed, "bad seed or seed range"), (.invalidOption, "bad option value"),
+            (.invalidSkipRange, "bad skip range"), (.invalidThreshold, "bad threshold"),
+            (.emptySeedRange, "empty seed range"), (.seedRangeBeyondWidth, "seed range beyond the family's width"),
             (.unreadableFile, "unreadable input file"), (.unwritableFile, "unwritable output file"),
+            (.malformedHistory, "malformed history file"), (.missingDraw, "entry without a draw"),
+            (.drawOutOfRange, "draw not below the modulus"), (.invalidDraw, "negative or non-integer draw"),
+            (.unknownSession, "unknown session"), (.emptyHistory, "empty history"),
+            (.windowDoesNotFit, "window does not fit the history"),
+            (.outputDirectoryMismatch, "output directory holds another run"),
+            (.damagedOutputDirectory, "damaged output directory"),
         ]
         return names.map { "\(code(for: $0.0)) \($0.1)" }.joined(separator: "; ")
     }
