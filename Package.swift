@@ -9,7 +9,7 @@ import PackageDescription
 
 let package = Package(
     name: "optimize",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "optimize", targets: ["optimize"]),
         .library(name: "Sieve", targets: ["Sieve"]),

@@ -6,6 +6,10 @@
 //   void init(params, seed)    the state right after seeding
 //   Out  next()                advance one step and return that step's output (out_1, out_2, ...)
 //   void discard(ulong n)      advance n steps (one O(log n) jump for the affine families)
+// the jump families (lcg32, java_lcg, minstd, pcg32, philox4x32) also
+//   typedef ... Jump;          a precomputed advance by n steps (uniform: the same for every lane)
+//   Jump jump_for(ulong n)     prepares it, O(log n) (after init: it reads the parameters)
+//   void jump(Jump j)          applies it to every lane, O(1)
 // and, where the state update is invertible, `void prev()` (the exact inverse of one `next`), and for
 // the host's state kernels `store`/`load` to and from a PrngState.
 //
@@ -180,10 +184,10 @@ struct Pcg32 {
     void prev() {
         state = (state - increment) * inverse_mod_2_64(6364136223846793005UL);
     }
-    void discard(ulong n) {
-        AffineMap64 jump = affine_power_mod_2_64(6364136223846793005UL, increment, n);
-        state = state * jump.a + jump.c;
-    }
+    typedef AffineMap64 Jump;
+    Jump jump_for(ulong n) const { return affine_power_mod_2_64(6364136223846793005UL, increment, n); }
+    void jump(Jump j) { state = state * j.a + j.c; }
+    void discard(ulong n) { jump(jump_for(n)); }
     void store(thread PrngState &s) const { s.words[0] = state; }
     void load(thread const PrngParams &p, thread const PrngState &s) {
         increment = p.pcg_increment;
@@ -231,16 +235,24 @@ struct Lcg32 {
             x = L::narrow((shifted * inverse) % m);
         }
     }
-    void discard(ulong n) {
-        if (n == 0) {
-            return;
-        }
+    typedef AffineMap64 Jump;
+    /// For m > 0 the map is reduced mod m; applying it reduces the state, which does not change
+    /// any output (every step reduces mod m), so a state seeded above m stays consistent.
+    Jump jump_for(ulong n) const {
+        return m == 0 ? affine_power_mod_2_64(ulong(a), ulong(c), n) : affine_power_mod(ulong(a), ulong(c), m, n);
+    }
+    void jump(Jump j) {
         if (m == 0) {
-            AffineMap64 jump = affine_power_mod_2_64(ulong(a), ulong(c), n);
-            x = x * uint(jump.a) + uint(jump.c);
+            x = x * uint(j.a) + uint(j.c);
+        } else if (m == 0x7FFFFFFFUL) {
+            x = reduce_mersenne31<L>(L::widen(x) * j.a + j.c);
         } else {
-            AffineMap64 jump = affine_power_mod(ulong(a), ulong(c), m, n);
-            x = L::narrow((L::widen(x) * jump.a + jump.c) % m);
+            x = L::narrow((L::widen(x) * j.a + j.c) % m);
+        }
+    }
+    void discard(ulong n) {
+        if (n != 0) {
+            jump(jump_for(n));
         }
     }
     void store(thread PrngState &s) const { s.words[0] = x; }
@@ -272,10 +284,10 @@ struct JavaLcg {
     void prev() {
         state = ((state - c) * inverse_mod_2_64(a)) & 0xFFFFFFFFFFFFUL;
     }
-    void discard(ulong n) {
-        AffineMap64 jump = affine_power_mod_2_64(a, c, n);  // exact mod 2^48 after masking
-        state = (state * jump.a + jump.c) & 0xFFFFFFFFFFFFUL;
-    }
+    typedef AffineMap64 Jump;
+    Jump jump_for(ulong n) const { return affine_power_mod_2_64(a, c, n); }  // exact mod 2^48 after masking
+    void jump(Jump j) { state = (state * j.a + j.c) & 0xFFFFFFFFFFFFUL; }
+    void discard(ulong n) { jump(jump_for(n)); }
     void store(thread PrngState &s) const { s.words[0] = state; }
     void load(thread const PrngParams &p, thread const PrngState &s) {
         a = p.java_a;
@@ -305,10 +317,10 @@ struct Minstd {
     void prev() {
         x = reduce_mersenne31<L>(L::widen(x) * inverse_mod(48271UL, 0x7FFFFFFFUL));
     }
-    void discard(ulong n) {
-        AffineMap64 jump = affine_power_mod(48271UL, 0UL, 0x7FFFFFFFUL, n);
-        x = reduce_mersenne31<L>(L::widen(x) * jump.a);
-    }
+    typedef AffineMap64 Jump;
+    Jump jump_for(ulong n) const { return affine_power_mod(48271UL, 0UL, 0x7FFFFFFFUL, n); }
+    void jump(Jump j) { x = reduce_mersenne31<L>(L::widen(x) * j.a); }
+    void discard(ulong n) { jump(jump_for(n)); }
     void store(thread PrngState &s) const { s.words[0] = x; }
     void load(thread const PrngParams &, thread const PrngState &s) { x = uint(s.words[0]); }
 };
@@ -464,7 +476,10 @@ struct Philox4x32 {
         return out;
     }
     void prev() { counter -= 1u; }
-    void discard(ulong n) { counter += uint(n); }  // the counter is 32-bit: n mod 2^32
+    typedef uint Jump;
+    Jump jump_for(ulong n) const { return uint(n); }  // the counter is 32-bit: n mod 2^32
+    void jump(Jump j) { counter += j; }
+    void discard(ulong n) { jump(jump_for(n)); }
     void store(thread PrngState &s) const {
         s.words[0] = counter;
         s.words[1] = key0;

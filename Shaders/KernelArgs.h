@@ -72,4 +72,67 @@ typedef struct StateArgs {
     sieve_u32 reserved;
 } StateArgs;
 
+// MARK: - The sieve (SEMANTICS.md §2–4, Sieve.metal)
+
+/// How the reverse window is tested.
+enum SieveReverseMode {
+    SIEVE_REVERSE_NONE = 0,        // forward sieve only
+    SIEVE_REVERSE_ON_FORWARD = 1,  // reverse counts matter only where the forward test passes
+    SIEVE_REVERSE_FULL = 2,        // reverse best over every seed and skip too
+    SIEVE_REVERSE_REFERENCE = 3    // reference mode: two independent sieves, seeds intersected
+};
+
+/// What a SieveRecord's seed passed.
+enum SieveRecordFlags {
+    SIEVE_PASSED_FORWARD = 1,        // max over s of mF(s) >= forward_min
+    SIEVE_PASSED_REVERSE = 2,        // max over s of mR(s) >= reverse_min (FULL and REFERENCE)
+    SIEVE_PASSED_BIDIRECTIONAL = 4   // ON_FORWARD/FULL: some s passes both; REFERENCE: both flags
+};
+
+/// The most skips one kernel pass tests (the host splits larger ranges).
+enum { SIEVE_MAX_SKIPS_PER_PASS = 256 };
+
+/// A window of draws: draw i is compared with output c0 + (c1 + i)(s + 1) of the stream.
+typedef struct SieveWindow {
+    sieve_u32 count;        // draws in the window (0: no window)
+    sieve_u32 first_draw;   // index of its first draw in the draws buffer
+    sieve_u64 c0;
+    sieve_u64 c1;
+} SieveWindow;
+
+/// The arguments of `sieve_strided` and `sieve_streamed`.
+typedef struct SieveArgs {
+    PrngParams params;
+    sieve_u64 seed_first;       // the seed of grid position 0
+    sieve_u64 seed_count;       // positions at or past this do nothing
+    SieveWindow forward;
+    SieveWindow reverse;
+    sieve_u64 stream_first;     // sieve_streamed walks outputs stream_first ... stream_last
+    sieve_u64 stream_last;
+    sieve_u64 modulus;          // M, 2 ... 2^32
+    sieve_u32 mod_inverse;      // M = 2^mod_shift · odd: the odd part's inverse mod 2^32
+    sieve_u32 mod_shift;
+    sieve_u32 mod_limit;        // floor((2^32 - 1) / M)
+    sieve_u32 mod_is_2_32;      // 1 when M = 2^32 (a residue is the output itself)
+    sieve_u32 skip_min;
+    sieve_u32 skip_max;         // skip_max - skip_min < SIEVE_MAX_SKIPS_PER_PASS
+    sieve_u32 forward_min;      // the least matches that pass each window
+    sieve_u32 reverse_min;
+    sieve_u32 reverse_mode;     // SieveReverseMode
+    sieve_u32 capacity;         // records the records buffer holds
+} SieveArgs;
+
+/// One surviving seed. Fields of a test the seed did not pass are zero.
+typedef struct SieveRecord {
+    sieve_u64 seed;
+    sieve_u32 flags;                  // SieveRecordFlags
+    sieve_u32 forward_skip;           // the smallest skip with the most forward matches
+    sieve_u32 forward_matches;
+    sieve_u32 reverse_skip;           // the smallest skip with the most reverse matches
+    sieve_u32 reverse_matches;
+    sieve_u32 bidirectional_skip;     // the passing skip with the most mF + mR (then the smallest)
+    sieve_u32 bidirectional_forward;  // mF and mR at that skip
+    sieve_u32 bidirectional_reverse;
+} SieveRecord;
+
 #endif  // SIEVE_KERNEL_ARGS_H

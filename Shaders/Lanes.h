@@ -27,6 +27,13 @@ struct ScalarLanes {
     static U64 widen(U x) { return ulong(x); }
     static U narrow(U64 x) { return uint(x); }
     static bool any(M m) { return m; }
+    static M both(M a, M b) { return a && b; }
+    static M narrow_mask(M64 m) { return m; }
+    /// c + 1 where m holds, c elsewhere.
+    static U inc_if(U c, M m) { return c + (m ? 1u : 0u); }
+    enum { lanes = 1 };
+    static uint lane(U v, uint) { return v; }
+    static bool lane_mask(M m, uint) { return m; }
 };
 
 // MARK: - Bit manipulation, generic over the lane word type T (uint, ulong or vectors of them)

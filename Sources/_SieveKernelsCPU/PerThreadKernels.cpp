@@ -18,6 +18,7 @@
 
 namespace sieve_kernels {
 #include "PRNG.metal"
+#include "Sieve.metal"
 }  // namespace sieve_kernels
 
 #include "metal_shim_end.h"
@@ -89,6 +90,8 @@ const KernelEntry kernel_table[] = {
     SIEVE_KERNEL_ENTRY(prng_state_prev),
     SIEVE_KERNEL_ENTRY(prng_state_step),
     SIEVE_KERNEL_ENTRY(prng_state_jump),
+    SIEVE_KERNEL_ENTRY(sieve_strided),
+    SIEVE_KERNEL_ENTRY(sieve_streamed),
 };
 
 #undef SIEVE_KERNEL_ENTRY

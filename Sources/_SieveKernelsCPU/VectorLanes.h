@@ -25,6 +25,12 @@ struct VectorLanes {
     static U64 widen(U x) { return __builtin_convertvector(x, U64); }
     static U narrow(U64 x) { return __builtin_convertvector(x, U); }
     static bool any(M m) { return __builtin_reduce_or(m) != 0; }
+    static M both(M a, M b) { return a & b; }
+    static M narrow_mask(M64 m) { return __builtin_convertvector(m, M); }
+    /// c + 1 where m holds (m is -1 there), c elsewhere.
+    static U inc_if(U c, M m) { return c - (U)m; }
+    static uint32_t lane(U v, uint32_t i) { return v[i]; }
+    static bool lane_mask(M m, uint32_t i) { return m[i] != 0; }
 };
 
 #endif  // SIEVE_VECTOR_LANES_H

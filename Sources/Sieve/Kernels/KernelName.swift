@@ -13,4 +13,8 @@ public enum KernelName: String, CaseIterable, Sendable {
     case prngStateStep = "prng_state_step"
     /// n steps by the family's discard (a jump for the affine families).
     case prngStateJump = "prng_state_jump"
+    /// The sieve for the jump families: a jump per window and per draw (`Shaders/Sieve.metal`).
+    case sieveStrided = "sieve_strided"
+    /// The sieve for every family: one pass over each seed's stream.
+    case sieveStreamed = "sieve_streamed"
 }

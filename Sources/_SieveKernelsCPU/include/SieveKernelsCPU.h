@@ -36,6 +36,18 @@ void sieve_cpu_kernel_run(uint32_t index, void *const *buffers, uint32_t gid_beg
 /// family bodies instantiated for 8 seeds per call (vector lanes) instead of one.
 void sieve_cpu_generate_lanes(const GenerateArgs *args, uint64_t *outputs, uint32_t gid_begin, uint32_t gid_end);
 
+/// The CPU's two sieve bodies (Shaders/SieveBody.h).
+enum SieveCPUStrategy { SIEVE_CPU_STRIDED = 0, SIEVE_CPU_STREAMED = 1 };
+
+/// How many seeds one group of `sieve_cpu_sieve_lanes` covers.
+uint32_t sieve_cpu_sieve_lane_width(void);
+
+/// What the `sieve_strided` or `sieve_streamed` kernel computes, for the seeds of lane groups
+/// [group_begin, group_end) (group g covers seeds seed_first + g·width ...), vector lanes at a time.
+/// `counter` is the survivor counter (atomic; it counts past the capacity).
+void sieve_cpu_sieve_lanes(uint32_t strategy, const SieveArgs *args, const uint32_t *draws, uint32_t *counter,
+                           SieveRecord *records, uint64_t group_begin, uint64_t group_end);
+
 #ifdef __cplusplus
 }
 #endif

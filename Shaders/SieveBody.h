@@ -1,0 +1,373 @@
+// SieveBody.h — the sieve (SEMANTICS.md §2–4), written once as lane-wise bodies.
+//
+// For a group of seeds (one per lane) and every skip s in [skip_min, skip_max], a window's count is
+//     m(s) = #{ i < k : out_{c0 + (c1 + i)(s + 1)} mod M == draw_i }
+// which covers every window the product defines: the forward window (c0 = b, c1 = o + 1), the
+// reverse window read oldest first (c0 = b, c1 = o - kr + 1), and reference mode (c0 = b + o,
+// c1 = 1, the reverse window being the forward one read backwards).
+//
+// Two bodies compute the same counts:
+//   - strided (jump families): per skip, one jump to the window's first output, then one
+//     precomputed jump per draw;
+//   - streamed (every family): one pass over each seed's stream, in segments of SIEVE_SEGMENT
+//     outputs, feeding every skip's counters, so an offset or burn-in is walked once per seed.
+// Both abandon a (window, skip) as soon as no lane that matters can reach its threshold, and a
+// group as soon as every (window, skip) is abandoned or complete; abandoned counts stay below their
+// thresholds, so survivors and their reported counts are exact.
+
+#ifndef SIEVE_BODY_H
+#define SIEVE_BODY_H
+
+#include "Families.h"
+
+enum { SIEVE_SEGMENT = 64 };
+
+/// The uniform arguments of a sieve pass, copied out of the constant address space.
+struct SieveUniforms {
+    PrngParams params;
+    SieveWindow forward;
+    SieveWindow reverse;
+    ulong stream_first;
+    ulong stream_last;
+    ulong modulus;
+    uint mod_inverse;
+    uint mod_shift;
+    uint mod_limit;
+    uint mod_is_2_32;
+    uint skip_min;
+    uint skip_max;
+    uint forward_min;
+    uint reverse_min;
+    uint reverse_mode;
+    uint capacity;
+};
+
+inline SieveWindow load_window(constant SieveWindow &source) {
+    SieveWindow w;
+    w.count = source.count;
+    w.first_draw = source.first_draw;
+    w.c0 = source.c0;
+    w.c1 = source.c1;
+    return w;
+}
+
+inline SieveUniforms load_uniforms(constant SieveArgs &a) {
+    SieveUniforms u;
+    u.params.family = a.params.family;
+    u.params.xorshift_a = a.params.xorshift_a;
+    u.params.xorshift_b = a.params.xorshift_b;
+    u.params.xorshift_c = a.params.xorshift_c;
+    u.params.pcg_increment = a.params.pcg_increment;
+    u.params.lcg_a = a.params.lcg_a;
+    u.params.lcg_c = a.params.lcg_c;
+    u.params.lcg_m = a.params.lcg_m;
+    u.params.java_a = a.params.java_a;
+    u.params.java_c = a.params.java_c;
+    u.forward = load_window(a.forward);
+    u.reverse = load_window(a.reverse);
+    u.stream_first = a.stream_first;
+    u.stream_last = a.stream_last;
+    u.modulus = a.modulus;
+    u.mod_inverse = a.mod_inverse;
+    u.mod_shift = a.mod_shift;
+    u.mod_limit = a.mod_limit;
+    u.mod_is_2_32 = a.mod_is_2_32;
+    u.skip_min = a.skip_min;
+    u.skip_max = a.skip_max;
+    u.forward_min = a.forward_min;
+    u.reverse_min = a.reverse_min;
+    u.reverse_mode = a.reverse_mode;
+    u.capacity = a.capacity;
+    return u;
+}
+
+// MARK: - The match test
+
+/// Whether a 32-bit output x reduces to draw r mod M, without a division: x mod M == r exactly when
+/// x >= r and M divides x - r, and with M = 2^t·q (q odd), M divides d < 2^32 exactly when
+/// rotr(d · q⁻¹ mod 2^32, t) <= floor((2^32 - 1) / M) (Granlund and Montgomery's test).
+template <typename L>
+inline typename L::M draw_matches(typename L::U x, uint r, thread const SieveUniforms &u) {
+    if (u.mod_is_2_32 != 0) {
+        return x == r;
+    }
+    typename L::U d = (x - r) * u.mod_inverse;
+    if (u.mod_shift != 0) {
+        d = (d >> u.mod_shift) | (d << (32u - u.mod_shift));
+    }
+    return L::both(x >= r, d <= u.mod_limit);
+}
+
+/// Whether a 64-bit output x reduces to draw r mod M.
+template <typename L>
+inline typename L::M draw_matches(typename L::U64 x, uint r, thread const SieveUniforms &u) {
+    return L::narrow_mask((x % u.modulus) == ulong(r));
+}
+
+/// What the streamed body keeps of an output: 32-bit outputs whole (tested with `draw_matches`),
+/// 64-bit outputs as their residue (compared directly).
+template <typename L>
+inline typename L::U kept_output(typename L::U x, thread const SieveUniforms &) { return x; }
+template <typename L>
+inline typename L::U kept_output(typename L::U64 x, thread const SieveUniforms &u) { return L::narrow(x % u.modulus); }
+
+template <typename L>
+inline typename L::M kept_matches(typename L::U kept, uint r, bool whole_output, thread const SieveUniforms &u) {
+    if (whole_output) {
+        return draw_matches<L>(kept, r, u);
+    }
+    return kept == r;
+}
+
+// MARK: - Seeds
+
+/// Seeds arrive as 64-bit lanes; 32-bit-seed families take their low words.
+template <typename L, int WIDE>
+struct SeedLanes;
+template <typename L>
+struct SeedLanes<L, 1> {
+    static typename L::U64 of(typename L::U64 seeds) { return seeds; }
+};
+template <typename L>
+struct SeedLanes<L, 0> {
+    static typename L::U of(typename L::U64 seeds) { return L::narrow(seeds); }
+};
+
+template <typename F, typename L>
+inline typename F::Seed seeds_for(typename L::U64 seeds) {
+    return SeedLanes<L, sizeof(typename F::Seed) == sizeof(typename L::U64) ? 1 : 0>::of(seeds);
+}
+
+// MARK: - Per-skip bookkeeping
+
+/// The best skips of a group of lanes over the skips seen so far.
+template <typename L>
+struct SieveOutcome {
+    typedef typename L::U U;
+    typedef typename L::M M;
+
+    U forward_best;       // the most forward matches
+    U forward_skip;       // the smallest skip with them
+    U reverse_best;
+    U reverse_skip;
+    U bidirectional_sum;  // mF + mR + 1 at the best passing skip; 0 while none passed
+    U bidirectional_skip;
+    U bidirectional_forward;
+    U bidirectional_reverse;
+
+    void reset(uint skip_min) {
+        forward_best = L::splat(0u);
+        forward_skip = L::splat(skip_min);
+        reverse_best = L::splat(0u);
+        reverse_skip = L::splat(skip_min);
+        bidirectional_sum = L::splat(0u);
+        bidirectional_skip = L::splat(0u);
+        bidirectional_forward = L::splat(0u);
+        bidirectional_reverse = L::splat(0u);
+    }
+
+    /// Takes the counts of skip s (skips arrive in increasing order: ties keep the earlier skip).
+    void add(uint s, U forward, bool has_reverse, U reverse, thread const SieveUniforms &u) {
+        U skip = L::splat(s);
+        M better = forward > forward_best;
+        forward_best = L::sel(better, forward, forward_best);
+        forward_skip = L::sel(better, skip, forward_skip);
+        if (!has_reverse) {
+            return;
+        }
+        if (u.reverse_mode == SIEVE_REVERSE_FULL || u.reverse_mode == SIEVE_REVERSE_REFERENCE) {
+            M better_reverse = reverse > reverse_best;
+            reverse_best = L::sel(better_reverse, reverse, reverse_best);
+            reverse_skip = L::sel(better_reverse, skip, reverse_skip);
+        }
+        if (u.reverse_mode == SIEVE_REVERSE_ON_FORWARD || u.reverse_mode == SIEVE_REVERSE_FULL) {
+            U sum = forward + reverse + 1u;
+            M passes = L::both(forward >= u.forward_min, reverse >= u.reverse_min);
+            M better_pair = L::both(passes, sum > bidirectional_sum);
+            bidirectional_sum = L::sel(better_pair, sum, bidirectional_sum);
+            bidirectional_skip = L::sel(better_pair, skip, bidirectional_skip);
+            bidirectional_forward = L::sel(better_pair, forward, bidirectional_forward);
+            bidirectional_reverse = L::sel(better_pair, reverse, bidirectional_reverse);
+        }
+    }
+
+    /// The record of one lane; flags 0 when the lane's seed passed nothing that is reported.
+    SieveRecord record(uint lane, thread const SieveUniforms &u) const {
+        SieveRecord r = {0UL, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u};
+        uint mode = u.reverse_mode;
+        uint forward = L::lane(forward_best, lane);
+        if (forward >= u.forward_min) {
+            r.flags |= uint(SIEVE_PASSED_FORWARD);
+            r.forward_matches = forward;
+            r.forward_skip = L::lane(forward_skip, lane);
+        }
+        if (mode == SIEVE_REVERSE_FULL || mode == SIEVE_REVERSE_REFERENCE) {
+            uint reverse = L::lane(reverse_best, lane);
+            if (reverse >= u.reverse_min) {
+                r.flags |= uint(SIEVE_PASSED_REVERSE);
+                r.reverse_matches = reverse;
+                r.reverse_skip = L::lane(reverse_skip, lane);
+            }
+        }
+        if (mode == SIEVE_REVERSE_REFERENCE) {
+            if ((r.flags & uint(SIEVE_PASSED_FORWARD)) != 0 && (r.flags & uint(SIEVE_PASSED_REVERSE)) != 0) {
+                r.flags |= uint(SIEVE_PASSED_BIDIRECTIONAL);
+            }
+        } else if (L::lane(bidirectional_sum, lane) != 0) {
+            r.flags |= uint(SIEVE_PASSED_BIDIRECTIONAL);
+            r.bidirectional_skip = L::lane(bidirectional_skip, lane);
+            r.bidirectional_forward = L::lane(bidirectional_forward, lane);
+            r.bidirectional_reverse = L::lane(bidirectional_reverse, lane);
+        }
+        return r;
+    }
+};
+
+/// Appends the records of the first `active` lanes that passed, through the atomic counter; past
+/// the capacity it only counts, so that the host sees the overflow and re-runs the chunk in pieces.
+template <typename L>
+inline void append_records(thread const SieveOutcome<L> &outcome, thread const SieveUniforms &u, ulong first_seed,
+                           uint active, device atomic_uint *counter, device SieveRecord *records) {
+    for (uint lane = 0; lane < active; ++lane) {
+        SieveRecord r = outcome.record(lane, u);
+        if (r.flags == 0) {
+            continue;
+        }
+        r.seed = first_seed + ulong(lane);
+        uint slot = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed);
+        if (slot < u.capacity) {
+            records[slot] = r;
+        }
+    }
+}
+
+// MARK: - Strided body (jump families)
+
+/// The matches of one window at skip s; stops when no lane in `matters` can reach `needed`.
+template <typename F, typename L>
+inline typename L::U count_strided(thread const SieveUniforms &u, typename F::Seed seeds, device const uint *draws,
+                                   thread const SieveWindow &w, uint s, uint needed, typename L::M matters) {
+    F generator;
+    generator.init(u.params, seeds);
+    generator.jump(generator.jump_for(w.c0 + w.c1 * (ulong(s) + 1UL) - 1UL));
+    typename F::Jump gap = generator.jump_for(ulong(s));
+    typename L::U count = L::splat(0u);
+    for (uint i = 0; i < w.count; ++i) {
+        count = L::inc_if(count, draw_matches<L>(generator.next(), draws[w.first_draw + i], u));
+        uint left = w.count - 1u - i;
+        if (left == 0 || !L::any(L::both(matters, count + left >= needed))) {
+            break;
+        }
+        if (s != 0) {
+            generator.jump(gap);
+        }
+    }
+    return count;
+}
+
+template <typename F, typename L>
+inline void sieve_strided_group(thread const SieveUniforms &u, typename L::U64 seeds64, device const uint *draws,
+                                thread SieveOutcome<L> &outcome) {
+    typename F::Seed seeds = seeds_for<F, L>(seeds64);
+    typename L::M every = L::splat(0u) == L::splat(0u);
+    for (uint s = u.skip_min;; ++s) {
+        typename L::U forward = count_strided<F, L>(u, seeds, draws, u.forward, s, u.forward_min, every);
+        typename L::U reverse = L::splat(0u);
+        bool has_reverse = false;
+        if (u.reverse_mode == SIEVE_REVERSE_FULL || u.reverse_mode == SIEVE_REVERSE_REFERENCE) {
+            reverse = count_strided<F, L>(u, seeds, draws, u.reverse, s, u.reverse_min, every);
+            has_reverse = true;
+        } else if (u.reverse_mode == SIEVE_REVERSE_ON_FORWARD) {
+            typename L::M passed = forward >= u.forward_min;
+            if (L::any(passed)) {
+                reverse = count_strided<F, L>(u, seeds, draws, u.reverse, s, u.reverse_min, passed);
+                has_reverse = true;
+            }
+        }
+        outcome.add(s, forward, has_reverse, reverse, u);
+        if (s == u.skip_max) {
+            break;
+        }
+    }
+}
+
+// MARK: - Streamed body (every family)
+
+/// Feeds a window's counters at skip s with the outputs at positions [base, end) held in `kept`.
+/// Returns whether the (window, skip) is still open (neither complete nor hopeless).
+template <typename L>
+inline bool feed_window(thread const SieveUniforms &u, device const uint *draws, thread const SieveWindow &w,
+                        ulong stride, thread const typename L::U *kept, ulong base, ulong end, bool whole_output,
+                        uint needed, thread typename L::U &count, thread uint &next) {
+    while (next < w.count) {
+        ulong position = w.c0 + (w.c1 + ulong(next)) * stride;
+        if (position >= end) {
+            break;
+        }
+        count = L::inc_if(count, kept_matches<L>(kept[position - base], draws[w.first_draw + next], whole_output, u));
+        next += 1u;
+    }
+    if (next >= w.count) {
+        return false;
+    }
+    return L::any(count + (w.count - next) >= needed);
+}
+
+template <typename F, typename L>
+inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 seeds64, device const uint *draws,
+                                 thread SieveOutcome<L> &outcome) {
+    typedef typename L::U U;
+    const uint skips = u.skip_max - u.skip_min + 1u;
+    const bool has_reverse = u.reverse_mode != SIEVE_REVERSE_NONE && u.reverse.count > 0;
+    const bool whole_output = sizeof(typename F::Out) == sizeof(U);
+
+    U forward_count[SIEVE_MAX_SKIPS_PER_PASS];
+    U reverse_count[SIEVE_MAX_SKIPS_PER_PASS];
+    uint forward_next[SIEVE_MAX_SKIPS_PER_PASS];
+    uint reverse_next[SIEVE_MAX_SKIPS_PER_PASS];
+    bool forward_open[SIEVE_MAX_SKIPS_PER_PASS];
+    bool reverse_open[SIEVE_MAX_SKIPS_PER_PASS];
+    for (uint k = 0; k < skips; ++k) {
+        forward_count[k] = L::splat(0u);
+        reverse_count[k] = L::splat(0u);
+        forward_next[k] = 0u;
+        reverse_next[k] = 0u;
+        forward_open[k] = u.forward.count > 0;
+        reverse_open[k] = has_reverse;
+    }
+
+    F generator;
+    generator.init(u.params, seeds_for<F, L>(seeds64));
+    generator.discard(u.stream_first - 1UL);
+    U kept[SIEVE_SEGMENT];
+    for (ulong base = u.stream_first; base <= u.stream_last;) {
+        ulong remaining = u.stream_last - base + 1UL;
+        uint filled = remaining < ulong(SIEVE_SEGMENT) ? uint(remaining) : uint(SIEVE_SEGMENT);
+        for (uint j = 0; j < filled; ++j) {
+            kept[j] = kept_output<L>(generator.next(), u);
+        }
+        ulong end = base + ulong(filled);
+        bool any_open = false;
+        for (uint k = 0; k < skips; ++k) {
+            ulong stride = ulong(u.skip_min + k) + 1UL;
+            if (forward_open[k]) {
+                forward_open[k] = feed_window<L>(u, draws, u.forward, stride, kept, base, end, whole_output,
+                                                 u.forward_min, forward_count[k], forward_next[k]);
+            }
+            if (reverse_open[k]) {
+                reverse_open[k] = feed_window<L>(u, draws, u.reverse, stride, kept, base, end, whole_output,
+                                                 u.reverse_min, reverse_count[k], reverse_next[k]);
+            }
+            any_open = any_open || forward_open[k] || reverse_open[k];
+        }
+        if (!any_open) {
+            break;
+        }
+        base = end;
+    }
+    for (uint k = 0; k < skips; ++k) {
+        outcome.add(u.skip_min + k, forward_count[k], has_reverse, reverse_count[k], u);
+    }
+}
+
+#endif  // SIEVE_BODY_H

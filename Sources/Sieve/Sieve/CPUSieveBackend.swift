@@ -1,0 +1,98 @@
+import _SieveKernelsCPU
+
+/// Runs sieve plans on every CPU core, with the kernel bodies of `Shaders/`.
+///
+/// By default the bodies run as vector lanes (several seeds per instruction). ``Execution/perThread``
+/// runs the very kernels Metal runs, one seed per call, as the Metal emulation does.
+///
+/// ```swift
+/// let survivors = try CPUSieveBackend().survivors(of: plan, seeds: SeedRange(first: 0, last: 999_999))
+/// ```
+public struct CPUSieveBackend: SieveBackend {
+    public enum Execution: String, Sendable, CaseIterable {
+        case vectorLanes, perThread
+    }
+
+    public var name: String { "cpu" }
+    public var execution: Execution
+    /// The kernel body; `nil` takes the plan's (strided for jump families, streamed otherwise).
+    public var strategy: SievePlan.Strategy?
+    /// Records one dispatch holds before its chunk is re-run in smaller pieces.
+    public var capacity: Int
+    public var threads: Int
+
+    public init(execution: Execution = .vectorLanes, strategy: SievePlan.Strategy? = nil, capacity: Int = 1 << 16,
+                threads: Int = CPUKernel.defaultThreadCount) {
+        precondition(capacity >= 1 && capacity <= Int(UInt32.max))
+        self.execution = execution
+        self.strategy = strategy
+        self.capacity = capacity
+        self.threads = threads
+    }
+
+    public func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord] {
+        let strategy = self.strategy ?? plan.strategy
+        precondition(strategy == .streamed || plan.parameters.prng.family.hasJumpAhead,
+                     "the strided body needs a family with jump-ahead")
+        var survivors: [SurvivorRecord] = []
+        // Pieces of at most 2^30 seeds keep grid positions within 32 bits.
+        var first = seeds.first
+        while true {
+            let last = seeds.last - first < (1 << 30) ? seeds.last : first + (1 << 30) - 1
+            try run(plan, strategy, first, UInt64(last - first) + 1, into: &survivors)
+            if last == seeds.last { break }
+            first = last + 1
+        }
+        survivors.sort()
+        return survivors
+    }
+
+    /// Runs `count` seeds; if the records overflow the buffer, runs the halves instead.
+    private func run(_ plan: SievePlan, _ strategy: SievePlan.Strategy, _ first: UInt64, _ count: UInt64,
+                     into survivors: inout [SurvivorRecord]) throws {
+        let capacity = UInt32(min(UInt64(capacity), count))
+        var args = plan.kernelArgs(firstSeed: first, count: count, capacity: capacity)
+        var draws = plan.draws
+        if draws.isEmpty { draws = [0] }
+        var counter: UInt32 = 0
+        var records = [SieveRecord](repeating: SieveRecord(), count: Int(capacity))
+        let kernelName: KernelName = strategy == .strided ? .sieveStrided : .sieveStreamed
+        let kernel = try CPUKernel(kernelName)
+        withUnsafeMutableBytes(of: &args) { argsBytes in
+            draws.withUnsafeMutableBytes { drawBytes in
+                withUnsafeMutableBytes(of: &counter) { counterBytes in
+                    records.withUnsafeMutableBytes { recordBytes in
+                        let buffers = [argsBytes.baseAddress!, drawBytes.baseAddress!, counterBytes.baseAddress!,
+                                       recordBytes.baseAddress!]
+                        switch execution {
+                        case .perThread:
+                            kernel.dispatch(gridSize: Int(count), buffers: buffers, threads: threads)
+                        case .vectorLanes:
+                            let width = UInt64(sieve_cpu_sieve_lane_width())
+                            let groups = (count + width - 1) / width
+                            let shared = SendableBuffers(pointers: buffers)
+                            let code = strategy == .strided ? SIEVE_CPU_STRIDED : SIEVE_CPU_STREAMED
+                            CPUGrid.forEachChunk(gridSize: Int(groups), threads: threads) { range in
+                                sieve_cpu_sieve_lanes(
+                                    code.rawValue,
+                                    shared.pointers[0].assumingMemoryBound(to: SieveArgs.self),
+                                    shared.pointers[1].assumingMemoryBound(to: UInt32.self),
+                                    shared.pointers[2].assumingMemoryBound(to: UInt32.self),
+                                    shared.pointers[3].assumingMemoryBound(to: SieveRecord.self),
+                                    UInt64(range.lowerBound), UInt64(range.upperBound))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if counter > capacity {
+            // Overflow: the records are incomplete. Re-run the halves, each with a full buffer.
+            let half = count / 2
+            try run(plan, strategy, first, half, into: &survivors)
+            try run(plan, strategy, first + half, count - half, into: &survivors)
+            return
+        }
+        survivors += records[0..<Int(counter)].map(SurvivorRecord.init)
+    }
+}

@@ -1,0 +1,181 @@
+import _SieveKernelsCPU
+
+/// A sieve ready to run: the parameters checked against a history, the windows cut, the thresholds
+/// turned into match counts, and the kernel arguments prepared.
+///
+/// The plan is what every backend and the oracle run, and what chance expectations are computed
+/// for.
+public struct SievePlan: Sendable {
+    /// Which kernel body the plan runs (Shaders/SieveBody.h).
+    public enum Strategy: String, Sendable {
+        /// One jump per window and per draw: families with jump-ahead.
+        case strided
+        /// One pass over each seed's stream: every family.
+        case streamed
+    }
+
+    public let parameters: SieveParameters
+    /// The forward window's draws, oldest first.
+    public let forwardDraws: [UInt32]
+    /// The reverse window's draws in the order the kernel compares them: oldest first in the
+    /// standard semantics, the forward window backwards in reference mode. Empty without a reverse test.
+    public let reverseDraws: [UInt32]
+    /// The least forward matches that pass: ⌈τ·k⌉, or the reference's float32 rule.
+    public let forwardMinimum: Int
+    /// The least reverse matches that pass, when a reverse test runs.
+    public let reverseMinimum: Int?
+    public let strategy: Strategy
+    /// Stream positions of draw i of each window: c0 + (c1 + i)(s + 1).
+    public let forwardPositions: (c0: UInt64, c1: UInt64)
+    public let reversePositions: (c0: UInt64, c1: UInt64)
+    /// The outputs a seed's stream must reach: 1-based positions first ... last.
+    public let streamRange: ClosedRange<UInt64>
+
+    /// Checks `parameters` against the history's residues and prepares the sieve.
+    ///
+    /// - Throws: ``InputError`` for a window that does not fit, a skip range the kernels cannot
+    ///   take, a threshold that no count can meet, or a modulus outside 2 ... 2^32.
+    public init(parameters: SieveParameters, residues: [UInt32], source: String = "the history") throws(InputError) {
+        let p = parameters
+        let n = residues.count
+        guard (2...(UInt64(1) << 32)).contains(p.modulus) else {
+            throw InputError(.invalidOption, source: "--modulus", problem: "modulus \(p.modulus) is outside 2 ... 2^32",
+                             fix: "give a modulus from 2 to 4294967296")
+        }
+        guard p.window >= 1 else {
+            throw InputError(.windowDoesNotFit, source: "--window", problem: "a window of \(p.window) draws",
+                             fix: "give a window of at least 1 draw")
+        }
+        guard p.offset >= 0, p.offset + p.window <= n else {
+            throw InputError(
+                .windowDoesNotFit, source: "--offset",
+                problem: "the window of \(p.window) draws at offset \(p.offset) does not fit \(source)'s \(n) draws",
+                fix: n >= p.window ? "give an offset from 0 to \(n - p.window), or a smaller window" : "give a window of at most \(n) draws")
+        }
+        guard p.skips.count <= SIEVE_MAX_SKIPS_PER_PASS else {
+            throw InputError(
+                .invalidSkipRange, source: "--skip",
+                problem: "\(p.skips.count) skips in one sieve (at most \(SIEVE_MAX_SKIPS_PER_PASS))",
+                fix: "split the skip range into parts of at most \(SIEVE_MAX_SKIPS_PER_PASS) values")
+        }
+        if p.reverseWindow != nil && !p.hasReverse {
+            throw InputError(.invalidOption, source: "--reverse-window", problem: "given without a reverse threshold",
+                             fix: "add --reverse-threshold or --reverse-min-matches, or drop --reverse-window")
+        }
+        let forward = Array(residues[p.offset..<(p.offset + p.window)])
+        var reverse: [UInt32] = []
+        let b = p.burn
+        let forwardPositions: (c0: UInt64, c1: UInt64)
+        var reversePositions: (c0: UInt64, c1: UInt64) = (0, 0)
+        if p.referenceMode {
+            if let kr = p.reverseWindow, kr != p.window {
+                throw InputError(.invalidOption, source: "--reverse-window",
+                                 problem: "reference mode reads the forward window backwards, so it has k = \(p.window) draws",
+                                 fix: "drop --reverse-window in reference mode")
+            }
+            forwardPositions = (b &+ UInt64(p.offset), 1)
+            if p.hasReverse {
+                reverse = forward.reversed()
+                reversePositions = forwardPositions
+            }
+        } else {
+            forwardPositions = (b, UInt64(p.offset) + 1)
+            if p.hasReverse {
+                let kr = p.reverseWindow ?? p.window
+                guard kr >= 1 else {
+                    throw InputError(.windowDoesNotFit, source: "--reverse-window", problem: "a reverse window of \(kr) draws",
+                                     fix: "give a reverse window of at least 1 draw")
+                }
+                guard p.offset >= kr else {
+                    throw InputError(
+                        .windowDoesNotFit, source: "--reverse-window",
+                        problem: "the reverse window of \(kr) draws needs \(kr) draws before offset \(p.offset)",
+                        fix: "give an offset of at least \(kr), or a reverse window of at most \(p.offset) draws")
+                }
+                reverse = Array(residues[(p.offset - kr)..<p.offset])
+                reversePositions = (b, UInt64(p.offset - kr) + 1)
+            }
+        }
+        func minimum(_ threshold: Threshold, window: Int, option: String) throws(InputError) -> Int {
+            let m = threshold.minimumMatches(window: window, referenceRule: p.referenceMode)
+            guard (0...window).contains(m) else {
+                throw InputError(.invalidThreshold, source: option, problem: "\(m) matches out of a \(window)-draw window",
+                                 fix: "give a match count from 0 to \(window)")
+            }
+            return m
+        }
+        self.forwardMinimum = try minimum(p.forwardThreshold, window: p.window, option: "--threshold")
+        if let threshold = p.reverseThreshold {
+            self.reverseMinimum = try minimum(threshold, window: reverse.count, option: "--reverse-threshold")
+        } else {
+            self.reverseMinimum = nil
+        }
+        // The stream positions the windows reach, checked for overflow.
+        func position(_ c: (c0: UInt64, c1: UInt64), _ i: Int, _ s: UInt32) -> UInt64? {
+            let (index, o1) = c.c1.addingReportingOverflow(UInt64(i))
+            let (scaled, o2) = index.multipliedReportingOverflow(by: UInt64(s) + 1)
+            let (sum, o3) = c.c0.addingReportingOverflow(scaled)
+            return o1 || o2 || o3 ? nil : sum
+        }
+        var first = UInt64.max
+        var last: UInt64 = 0
+        for (c, count) in [(forwardPositions, forward.count), (reversePositions, reverse.count)] where count > 0 {
+            guard let low = position(c, 0, p.skips.lowerBound), let high = position(c, count - 1, p.skips.upperBound) else {
+                throw InputError(.invalidOption, source: "--burn", problem: "the stream positions overflow 64 bits",
+                                 fix: "give a smaller burn-in, offset or skip range")
+            }
+            first = min(first, low)
+            last = max(last, high)
+        }
+        self.parameters = p
+        self.forwardDraws = forward
+        self.reverseDraws = reverse
+        self.forwardPositions = forwardPositions
+        self.reversePositions = reversePositions
+        self.streamRange = first...last
+        self.strategy = p.prng.family.hasJumpAhead ? .strided : .streamed
+    }
+
+    /// How the reverse window is tested, in the kernels' terms.
+    var reverseMode: SieveReverseMode {
+        guard parameters.hasReverse else { return SIEVE_REVERSE_NONE }
+        if parameters.referenceMode { return SIEVE_REVERSE_REFERENCE }
+        return parameters.reverseScope == .fullRange ? SIEVE_REVERSE_FULL : SIEVE_REVERSE_ON_FORWARD
+    }
+
+    /// The draws buffer: the forward window, then the reverse window.
+    var draws: [UInt32] { forwardDraws + reverseDraws }
+
+    /// The kernel arguments for `count` seeds from `firstSeed`, with room for `capacity` records.
+    func kernelArgs(firstSeed: UInt64, count: UInt64, capacity: UInt32) -> SieveArgs {
+        var a = SieveArgs()
+        a.params = parameters.prng.kernelParams
+        a.seed_first = firstSeed
+        a.seed_count = count
+        a.forward = SieveWindow(count: UInt32(forwardDraws.count), first_draw: 0, c0: forwardPositions.c0, c1: forwardPositions.c1)
+        a.reverse = SieveWindow(count: UInt32(reverseDraws.count), first_draw: UInt32(forwardDraws.count),
+                                c0: reversePositions.c0, c1: reversePositions.c1)
+        a.stream_first = streamRange.lowerBound
+        a.stream_last = streamRange.upperBound
+        a.modulus = parameters.modulus
+        if parameters.modulus == UInt64(1) << 32 {
+            a.mod_is_2_32 = 1
+        } else {
+            let modulus = UInt32(parameters.modulus)
+            let shift = UInt32(modulus.trailingZeroBitCount)
+            let odd = modulus >> shift
+            var inverse = odd  // Newton: each step doubles the correct low bits (3, 6, 12, 24, 48)
+            for _ in 0..<4 { inverse = inverse &* (2 &- odd &* inverse) }
+            a.mod_inverse = inverse
+            a.mod_shift = shift
+            a.mod_limit = UInt32.max / modulus
+        }
+        a.skip_min = parameters.skips.lowerBound
+        a.skip_max = parameters.skips.upperBound
+        a.forward_min = UInt32(forwardMinimum)
+        a.reverse_min = UInt32(reverseMinimum ?? 0)
+        a.reverse_mode = reverseMode.rawValue
+        a.capacity = capacity
+        return a
+    }
+}
