@@ -9,7 +9,8 @@ import Foundation
 /// ```swift
 /// let t = try Threshold(fraction: "0.7")
 /// t.minimumMatches(window: 10)                     // 7
-/// t.minimumMatches(window: 10, referenceRule: true) // 8: float32(7)/float32(10) < float32(0.7)
+/// try Threshold(fraction: "0.33333334").minimumMatches(window: 3)                      // 2
+/// try Threshold(fraction: "0.33333334").minimumMatches(window: 3, referenceRule: true) // 1 (float32)
 /// ```
 public enum Threshold: Sendable, Hashable, CustomStringConvertible {
     /// τ = numerator / 10^scale, 0 ≤ τ ≤ 1, as written (`text`).
