@@ -17,13 +17,19 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
     ],
     targets: [
         // MARK: - Public API
 
         .target(
             name: "Sieve",
-            dependencies: ["_SieveKernelsCPU"]
+            dependencies: [
+                "_SieveKernelsCPU",
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ]
         ),
         .target(
             name: "SieveMetal",
