@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "SieveMetal",
-            dependencies: ["Sieve", "_SieveKernelsCPU"],
+            dependencies: ["Sieve"],
             plugins: ["EmbedShaders"]
         ),
         .executableTarget(
@@ -70,12 +70,12 @@ let package = Package(
 
         .testTarget(
             name: "SieveTests",
-            dependencies: ["Sieve", "_SieveKernelsCPU"],
+            dependencies: ["Sieve"],
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "SieveMetalTests",
-            dependencies: ["SieveMetal", "_SieveKernelsCPU"]
+            dependencies: ["SieveMetal", "Sieve"]
         ),
         .testTarget(
             name: "OptimizeCLITests",

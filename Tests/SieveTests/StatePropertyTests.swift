@@ -46,12 +46,14 @@ struct InverseStepTests {
         try configuration.previous(&states)
         #expect(states == original, "\(configuration): prev(next(x))")
         try configuration.previous(&states)
-        let again = try configuration.next(&states)
+        var before = states
+        let replayed = try configuration.next(&states)
         #expect(states == original, "\(configuration): next(prev(x))")
-        // Stepping back and forward again replays the same output as the original step, shifted.
-        var forward = original
-        #expect(try configuration.next(&forward) == outputs)
-        _ = again
+        // The step into x, replayed from prev(x), outputs what the stream put there: stepping on
+        // from there gives the original step's output next.
+        #expect(try configuration.next(&before) == replayed)
+        var after = states
+        #expect(try configuration.next(&after) == outputs, "\(configuration)")
     }
 
     @Test("a long walk back retraces the stream exactly")

@@ -69,6 +69,18 @@ public struct PlantedHistory: Sendable, Equatable {
                 .invalidOption, source: "--modulus", problem: "modulus \(modulus) is outside 2 ... 2^32",
                 fix: "give a modulus from 2 to 4294967296")
         }
+        if !family.hasJumpAhead {
+            // Families without jump-ahead walk every output: refuse work that would not finish.
+            let (perDraw, o1) = skip.addingReportingOverflow(1)
+            let (draws, o2) = perDraw.multipliedReportingOverflow(by: UInt64(count))
+            let (steps, o3) = draws.addingReportingOverflow(burn)
+            guard !(o1 || o2 || o3), steps <= UInt64(1) << 40 else {
+                throw InputError(
+                    .invalidOption, source: skip > burn ? "--skip" : "--burn",
+                    problem: "\(family.name) has no jump-ahead, and this stream needs more than 2^40 single steps",
+                    fix: "give a smaller skip or burn-in (burn + count·(skip+1) up to 2^40), or a family with jump-ahead")
+            }
+        }
         if let noise {
             guard noise.fraction.isFinite, (0...1).contains(noise.fraction) else {
                 throw InputError(

@@ -28,7 +28,9 @@ public struct PRNGConfiguration: Sendable, Hashable, CustomStringConvertible {
         for parameter in family.parameters {
             values[parameter.name] = parameter.defaultValue
         }
-        for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
+        for (name, given) in overrides.sorted(by: { $0.key < $1.key }) {
+            // lcg32's m = 2^32 is what m = 0 stands for.
+            let value = family.id == .lcg32 && name == "m" && given == UInt64(1) << 32 ? 0 : given
             guard let parameter = family.parameter(named: name) else {
                 let known = family.parameters.map(\.name)
                 throw InputError(
@@ -42,7 +44,8 @@ public struct PRNGConfiguration: Sendable, Hashable, CustomStringConvertible {
                 throw InputError(
                     .invalidParameter, source: "\(source) \(name)",
                     problem: "\(value) is outside \(family.name)'s range for \(name) (\(parameter.summary))",
-                    fix: "give a value from \(parameter.validValues.lowerBound) to \(parameter.validValues.upperBound)")
+                    fix: "give a value from \(parameter.validValues.lowerBound) to \(parameter.validValues.upperBound)"
+                        + (family.id == .lcg32 && name == "m" ? " (m = 0 or 2^32 means mod 2^32)" : ""))
             }
             values[name] = value
         }

@@ -49,7 +49,8 @@ public struct PRNGFamily: Sendable, Hashable, Identifiable, CustomStringConverti
     public let aliases: [String]
     /// Seeds are unsigned integers below 2^seedBits (32 or 64).
     public let seedBits: Int
-    /// Outputs are unsigned integers of this width (32 or 64); draws are outputs mod M.
+    /// Outputs are unsigned integers of this many bits (31, 32 or 64); draws are outputs mod M.
+    /// lcg32's outputs lie below its modulus m (2^31 - 1 by default).
     public let outputBits: Int
     /// Tunable constants, with their defaults, in the order the kernel documents them.
     public let parameters: [PRNGParameter]
@@ -153,7 +154,7 @@ extension PRNGFamily {
                 deviation: "no seed scramble: seed S is java.util.Random(S ^ 0x5DEECE66D); out is next(32) unsigned")
         case .minstd:
             return PRNGFamily(
-                id: .minstd, aliases: ["minstd_rand"], seedBits: 32, outputBits: 32,
+                id: .minstd, aliases: ["minstd_rand"], seedBits: 32, outputBits: 31,
                 parameters: [], inverse: .always, hasJumpAhead: true,
                 summary: "state = 48271 * state mod 2^31-1 from seed mod 2^31-1 (0 becomes 1); out = state",
                 deviation: nil)

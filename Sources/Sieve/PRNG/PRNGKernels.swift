@@ -59,7 +59,8 @@ extension PRNGConfiguration {
         execution: CPUExecution = .perThread
     ) throws(KernelError) -> [[UInt64]] {
         precondition(seedCount >= 0 && seedCount <= Int(UInt32.max))
-        precondition(seedCount == 0 || family.maxSeed - firstSeed >= UInt64(seedCount - 1), "seed beyond \(family.name)'s width")
+        precondition(seedCount == 0 || (firstSeed <= family.maxSeed && family.maxSeed - firstSeed >= UInt64(seedCount - 1)),
+                     "seeds beyond \(family.name)'s \(family.seedBits)-bit width")
         precondition(count >= 0 && count <= Int(UInt32.max))
         guard seedCount > 0, count > 0 else { return Array(repeating: [], count: seedCount) }
         let kernel = try CPUKernel(.prngGenerate)
@@ -98,7 +99,8 @@ extension PRNGConfiguration {
     /// The states right after seeding with `firstSeed ..< firstSeed + seedCount` (the
     /// `prng_state_init` kernel).
     public func initialStates(firstSeed: UInt64, seedCount: Int) throws(KernelError) -> [PRNGState] {
-        precondition(seedCount == 0 || family.maxSeed - firstSeed >= UInt64(seedCount - 1), "seed beyond \(family.name)'s width")
+        precondition(seedCount == 0 || (firstSeed <= family.maxSeed && family.maxSeed - firstSeed >= UInt64(seedCount - 1)),
+                     "seeds beyond \(family.name)'s \(family.seedBits)-bit width")
         var states = [PRNGState](repeating: PRNGState(words: []), count: seedCount)
         try runStateKernel(.prngStateInit, on: &states, seedFirst: firstSeed)
         return states

@@ -13,27 +13,43 @@ import RealModule
 ///   xorshift's linear bits), reference mode (whose windows share stream positions), and whenever
 ///   the sample can measure the rate (at least 10 expected sample survivors), which also captures
 ///   the correlation between skips that share positions.
-public struct ChanceExpectation: Sendable, Hashable {
+public struct ChanceExpectation: Sendable, Hashable, Codable {
     public enum Model: String, Sendable, Hashable, Codable {
         case analytic, empirical
     }
 
     public let model: Model
-    /// Expected forward survivors.
-    public let forward: Double
-    /// Expected reverse survivors (full-range reverse and reference mode), else `nil`.
-    public let reverse: Double?
-    /// Expected bidirectional survivors, when a reverse test runs.
-    public let bidirectional: Double?
-    /// The seed count the expectation is for.
-    public let seedCount: Double
-    /// Empirical model: the seeds sieved, and one standard error of each expectation.
+    /// The probability that one seed survives each test by chance.
+    public let forwardRate: Double
+    /// Reverse survival (full-range reverse and reference mode), else `nil`.
+    public let reverseRate: Double?
+    /// Bidirectional survival, when a reverse test runs.
+    public let bidirectionalRate: Double?
+    /// Empirical model: one standard error of each rate, and the seeds sieved.
+    public let forwardRateError: Double?
+    public let reverseRateError: Double?
+    public let bidirectionalRateError: Double?
     public let sampleSize: Int?
-    public let forwardError: Double?
-    public let reverseError: Double?
-    public let bidirectionalError: Double?
     /// Why this model was chosen, in words.
     public let reason: String
+    /// The seed count the expected counts are for.
+    public let seedCount: Double
+
+    /// The same rates for another number of seeds.
+    public func scaled(to seedCount: Double) -> ChanceExpectation {
+        ChanceExpectation(
+            model: model, forwardRate: forwardRate, reverseRate: reverseRate, bidirectionalRate: bidirectionalRate,
+            forwardRateError: forwardRateError, reverseRateError: reverseRateError,
+            bidirectionalRateError: bidirectionalRateError, sampleSize: sampleSize, reason: reason, seedCount: seedCount)
+    }
+
+    /// Expected survivors of each test, and one standard error (empirical model).
+    public var forward: Double { forwardRate * seedCount }
+    public var reverse: Double? { reverseRate.map { $0 * seedCount } }
+    public var bidirectional: Double? { bidirectionalRate.map { $0 * seedCount } }
+    public var forwardError: Double? { forwardRateError.map { $0 * seedCount } }
+    public var reverseError: Double? { reverseRateError.map { $0 * seedCount } }
+    public var bidirectionalError: Double? { bidirectionalRateError.map { $0 * seedCount } }
 }
 
 extension SievePlan {
@@ -126,10 +142,9 @@ extension SievePlan {
         }
         guard !reason.isEmpty else {
             return ChanceExpectation(
-                model: .analytic, forward: rates.forward * n, reverse: rates.reverse.map { $0 * n },
-                bidirectional: rates.bidirectional.map { $0 * n }, seedCount: n, sampleSize: nil, forwardError: nil,
-                reverseError: nil, bidirectionalError: nil,
-                reason: "outputs uniform and independent; expected sample survivors below 10")
+                model: .analytic, forwardRate: rates.forward, reverseRate: rates.reverse, bidirectionalRate: rates.bidirectional,
+                forwardRateError: nil, reverseRateError: nil, bidirectionalRateError: nil, sampleSize: nil,
+                reason: "outputs uniform and independent; expected sample survivors below 10", seedCount: n)
         }
         // A fixed sample, spread over the whole seed space: blocks of 65,536 consecutive seeds at
         // places a generator seeded with the plan's constants picks (so that a run and its resume
@@ -147,17 +162,18 @@ extension SievePlan {
             counts.bidirectional += sample.filter { $0.passed.contains(.bidirectional) }.count
         }
         let size = Double(blocks) * Double(blockSize)
-        func scaled(_ count: Int) -> (Double, Double) {
+        func rate(_ count: Int) -> (Double, Double) {
             let f = Double(count) / size
-            return (f * n, (f * (1 - f) / size).squareRoot() * n)
+            return (f, (f * (1 - f) / size).squareRoot())
         }
-        let forward = scaled(counts.forward)
-        let reverse = scaled(counts.reverse)
-        let pair = scaled(counts.bidirectional)
+        let forward = rate(counts.forward)
+        let reverse = rate(counts.reverse)
+        let pair = rate(counts.bidirectional)
         return ChanceExpectation(
-            model: .empirical, forward: forward.0, reverse: rates.reverse == nil ? nil : reverse.0,
-            bidirectional: rates.bidirectional == nil ? nil : pair.0, seedCount: n, sampleSize: Int(size),
-            forwardError: forward.1, reverseError: rates.reverse == nil ? nil : reverse.1,
-            bidirectionalError: rates.bidirectional == nil ? nil : pair.1, reason: reason)
+            model: .empirical, forwardRate: forward.0, reverseRate: rates.reverse == nil ? nil : reverse.0,
+            bidirectionalRate: rates.bidirectional == nil ? nil : pair.0, forwardRateError: forward.1,
+            reverseRateError: rates.reverse == nil ? nil : reverse.1,
+            bidirectionalRateError: rates.bidirectional == nil ? nil : pair.1, sampleSize: Int(size), reason: reason,
+            seedCount: n)
     }
 }

@@ -17,12 +17,20 @@ public enum AtomicFile {
     /// - Throws: ``InputError`` (``InputError/Kind/unwritableFile``) naming the file and the system's
     ///   reason; `url` is untouched then.
     public static func write(_ data: Data, to url: URL) throws(InputError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError(.unwritableFile, source: url.path, problem: "is a directory",
+                             fix: "give the path of a file to write")
+        }
+        // Keep an existing file's permissions; new files get rw-r--r--.
+        var existing = stat()
+        let mode: mode_t = stat(url.path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
         let directory = url.deletingLastPathComponent().path
         let template = directory + "/." + url.lastPathComponent + ".tmp-XXXXXX"
         var templateBytes = Array(template.utf8CString)
         let descriptor = templateBytes.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw failure(url, "cannot create a file in \(directory)") }
-        let temporaryPath = String(cString: templateBytes)
+        let temporaryPath = String(decoding: templateBytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var succeeded = false
         defer {
             if !succeeded { unlink(temporaryPath) }
@@ -44,7 +52,7 @@ public enum AtomicFile {
             close(descriptor)
             throw failure(url, "writing failed (\(reason))")
         }
-        fchmod(descriptor, 0o644)
+        fchmod(descriptor, mode)
         close(descriptor)
         guard rename(temporaryPath, url.path) == 0 else {
             throw failure(url, "cannot replace it (\(String(cString: strerror(errno))))")

@@ -23,25 +23,25 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("A family parameter, as name=value; repeatable.", valueName: "name=value"))
     var parameters: [String] = []
 
-    @Option(help: "The planted seed.")
+    @Option(parsing: .unconditional, help: "The planted seed.")
     var seed: String
 
-    @Option(help: "How many draws to write.")
+    @Option(parsing: .unconditional, help: "How many draws to write.")
     var count: String
 
-    @Option(help: "Outputs discarded before each draw.")
+    @Option(parsing: .unconditional, help: "Outputs discarded before each draw.")
     var skip: String = "0"
 
-    @Option(help: "Outputs discarded after seeding, before the first draw's stream.")
+    @Option(parsing: .unconditional, help: "Outputs discarded after seeding, before the first draw's stream.")
     var burn: String = "0"
 
-    @Option(help: "Draws are outputs mod M, 2 ... 2^32.")
+    @Option(parsing: .unconditional, help: "Draws are outputs mod M, 2 ... 2^32.")
     var modulus: String = "1000"
 
-    @Option(help: "The fraction of draws to replace with other residues, 0 ... 1.")
+    @Option(parsing: .unconditional, help: "The fraction of draws to replace with other residues, 0 ... 1.")
     var noise: String?
 
-    @Option(help: "Seeds the noise generator (required with --noise).")
+    @Option(parsing: .unconditional, help: "Seeds the noise generator (required with --noise).")
     var noiseSeed: String?
 
     @Option(help: "The output format: json (the reference's format), csv or text (one draw per line).")

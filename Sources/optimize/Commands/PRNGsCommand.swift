@@ -70,6 +70,25 @@ struct PRNGsCommand: ParsableCommand {
         let jump_ahead: Bool
         let summary: String
         let deviation: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, aliases, seed_bits, output_bits, parameters, invertible, inverse_condition, jump_ahead, summary, deviation
+        }
+
+        // Absent values are written as null, so that every record has the same keys.
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(aliases, forKey: .aliases)
+            try container.encode(seed_bits, forKey: .seed_bits)
+            try container.encode(output_bits, forKey: .output_bits)
+            try container.encode(parameters, forKey: .parameters)
+            try container.encode(invertible, forKey: .invertible)
+            try container.encode(inverse_condition, forKey: .inverse_condition)
+            try container.encode(jump_ahead, forKey: .jump_ahead)
+            try container.encode(summary, forKey: .summary)
+            try container.encode(deviation, forKey: .deviation)
+        }
     }
 
     static func json(_ families: [PRNGFamily]) throws -> String {

@@ -1,0 +1,212 @@
+import Foundation
+
+/// A sieve over a seed range, streamed to a directory chunk by chunk, that a kill at any instant
+/// cannot corrupt: run it again and it resumes after the last completed chunk, ending with exactly
+/// the files of an uninterrupted run.
+///
+/// The directory holds `sweep.json` (``SweepManifest``), `survivors.bin` (``SurvivorRecord``s
+/// sorted by seed), `chunks.journal` (``SweepJournal``) and, once complete, `summary.json`
+/// (``SweepSummary``). Survivors of a chunk are written and flushed before its journal line, and a
+/// resume cuts the survivor file back to the journal's last entry.
+///
+/// ```swift
+/// let sweep = SieveSweep(directory: "out", plan: plan, history: history, seeds: seeds)
+/// let outcome = try sweep.run(progress: { print($0.seedsDone) }, shouldStop: { false })
+/// ```
+public struct SieveSweep: Sendable {
+    public static let survivorFileName = "survivors.bin"
+    public static let defaultChunkSize: UInt64 = 1 << 22
+
+    /// Where a sweep stands after a chunk.
+    public struct Progress: Sendable {
+        public let chunksDone: Int
+        public let seedsDone: UInt128
+        public let seedsTotal: UInt128
+        public let forward: Int
+        public let reverse: Int
+        public let bidirectional: Int
+        /// Seeds swept by this process (not counting chunks done before a resume).
+        public let seedsThisRun: UInt128
+    }
+
+    public enum Outcome: Sendable {
+        case complete(SweepSummary)
+        /// Stopped on request after a completed chunk; running again resumes.
+        case interrupted(Progress)
+    }
+
+    public let directory: String
+    public let plan: SievePlan
+    public let history: DrawHistory
+    public let seeds: SeedRange
+    public let shard: (index: Int, count: Int)?
+    public let backend: SieveBackend
+    public let chunkSize: UInt64
+
+    public init(
+        directory: String, plan: SievePlan, history: DrawHistory, seeds: SeedRange, shard: (index: Int, count: Int)? = nil,
+        backend: SieveBackend = CPUSieveBackend(), chunkSize: UInt64 = SieveSweep.defaultChunkSize
+    ) {
+        precondition(chunkSize >= 1)
+        self.directory = directory
+        self.plan = plan
+        self.history = history
+        self.seeds = seeds
+        self.shard = shard
+        self.backend = backend
+        self.chunkSize = chunkSize
+    }
+
+    var identity: SweepIdentity {
+        let part = shard.map { shard -> SweepIdentity.Shard in
+            let range = seeds.shard(shard.index, of: shard.count)!
+            return SweepIdentity.Shard(index: shard.index, count: shard.count, first: range.first, last: range.last)
+        }
+        return SweepIdentity(plan: plan, history: history, seeds: seeds, shard: part)
+    }
+
+    func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    /// Runs (or resumes) the sweep.
+    ///
+    /// - Parameters:
+    ///   - progress: called after every chunk written, and once before the first.
+    ///   - shouldStop: checked after every chunk; `true` ends the run cleanly (``Outcome/interrupted(_:)``).
+    /// - Throws: ``InputError`` when the directory holds another run or cannot be written.
+    public func run(progress: (Progress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> Outcome {
+        let manifest = try openDirectory()
+        if let summary = try existingSummary() { return .complete(summary) }
+        let swept = manifest.identity.sweptSeeds
+        let chunkSize = manifest.chunkSize
+        let journalPath = path(SweepJournal.fileName)
+        let survivorPath = path(Self.survivorFileName)
+        let (entries, journalLength) = SweepJournal.read(journalPath)
+        let survivorBytes = entries.last?.bytes ?? 0
+        let onDisk = AppendOnlyFile.size(of: survivorPath) ?? 0
+        guard onDisk >= survivorBytes else {
+            throw InputError(
+                .damagedOutputDirectory, source: survivorPath,
+                problem: "holds \(onDisk) bytes but the journal records \(survivorBytes)",
+                fix: "delete the directory and run the sweep again")
+        }
+        let journal = try AppendOnlyFile(path: journalPath, truncatingTo: journalLength)
+        let survivors = try AppendOnlyFile(path: survivorPath, truncatingTo: survivorBytes)
+
+        let total = swept.count
+        let chunks = Int((total + UInt128(chunkSize) - 1) / UInt128(chunkSize))
+        var last = entries.last
+        var doneThisRun: UInt128 = 0
+        func report(_ chunk: Int) -> Progress {
+            let done = chunk == chunks ? total : UInt128(chunk) * UInt128(chunkSize)
+            return Progress(chunksDone: chunk, seedsDone: done, seedsTotal: total, forward: last?.forward ?? 0,
+                            reverse: last?.reverse ?? 0, bidirectional: last?.bidirectional ?? 0, seedsThisRun: doneThisRun)
+        }
+        progress(report(entries.count))
+        for chunk in entries.count..<chunks {
+            if shouldStop() { return .interrupted(report(chunk)) }
+            let first = swept.first + UInt64(UInt128(chunk) * UInt128(chunkSize))
+            let last64 = UInt128(swept.last - first) < UInt128(chunkSize) ? swept.last : first + chunkSize - 1
+            let records = try backend.survivors(of: plan, seeds: SeedRange(first: first, last: last64))
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(records.count * SurvivorRecord.encodedSize)
+            for record in records { bytes += record.encoded }
+            try survivors.append(bytes)
+            let entry = SweepJournal.Entry(
+                chunk: chunk, first: first, last: last64, records: records.count,
+                bytes: (last?.bytes ?? 0) + UInt64(bytes.count),
+                forward: (last?.forward ?? 0) + records.filter { $0.passed.contains(.forward) }.count,
+                reverse: (last?.reverse ?? 0) + records.filter { $0.passed.contains(.reverse) }.count,
+                bidirectional: (last?.bidirectional ?? 0) + records.filter { $0.passed.contains(.bidirectional) }.count)
+            try journal.append(SweepJournal.line(entry))
+            last = entry
+            doneThisRun += UInt128(last64 - first) + 1
+            progress(report(chunk + 1))
+        }
+        let summary = try makeSummary(last: last, total: total)
+        try write(summary, to: path(SweepSummary.fileName))
+        return .complete(summary)
+    }
+
+    private func makeSummary(last: SweepJournal.Entry?, total: UInt128) throws -> SweepSummary {
+        let p = plan.parameters
+        let chance = try plan.chanceExpectation(seedCount: total, backend: backend)
+        let reportsReverse = p.hasReverse && (p.referenceMode || p.reverseScope == .fullRange)
+        return SweepSummary(
+            status: "complete", seeds: String(total), records: Int(last.map { $0.bytes } ?? 0) / SurvivorRecord.encodedSize,
+            survivorBytes: last?.bytes ?? 0, forward: last?.forward ?? 0,
+            reverse: reportsReverse ? (last?.reverse ?? 0) : nil,
+            bidirectional: p.hasReverse ? (last?.bidirectional ?? 0) : nil, chance: chance)
+    }
+
+    /// Creates the directory and its manifest, or checks that an existing one is this sweep's.
+    private func openDirectory() throws -> SweepManifest {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let exists = manager.fileExists(atPath: directory, isDirectory: &isDirectory)
+        if exists && !isDirectory.boolValue {
+            throw InputError(.outputDirectoryMismatch, source: directory, problem: "is a file, not a directory",
+                             fix: "give --out a new or existing sweep directory")
+        }
+        let manifestPath = path(SweepManifest.fileName)
+        if exists, manager.fileExists(atPath: manifestPath) {
+            guard let data = manager.contents(atPath: manifestPath),
+                  let manifest = try? JSONDecoder.sweep.decode(SweepManifest.self, from: data),
+                  manifest.format == SweepManifest.currentFormat
+            else {
+                throw InputError(.damagedOutputDirectory, source: manifestPath, problem: "cannot be read as a sweep manifest",
+                                 fix: "give --out a new directory (this one is damaged or from another tool)")
+            }
+            let differences = manifest.identity.differences(from: identity)
+            guard differences.isEmpty else {
+                throw InputError(
+                    .outputDirectoryMismatch, source: directory,
+                    problem: "holds a sweep with other \(differences.joined(separator: ", "))",
+                    fix: "give --out a new directory, or repeat that sweep's exact parameters and history to resume it")
+            }
+            return manifest
+        }
+        if exists, let contents = try? manager.contentsOfDirectory(atPath: directory), !contents.isEmpty {
+            throw InputError(.outputDirectoryMismatch, source: directory, problem: "is not empty and holds no sweep",
+                             fix: "give --out a new or empty directory")
+        }
+        do {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        } catch where exists {
+        } catch {
+            throw InputError(.unwritableFile, source: directory, problem: "cannot create the directory",
+                             fix: "check that its parent exists and is writable")
+        }
+        let formatter = ISO8601DateFormatter()
+        let manifest = SweepManifest(
+            format: SweepManifest.currentFormat, identity: identity, historyFile: history.source, chunkSize: chunkSize,
+            recordSize: SurvivorRecord.encodedSize, strategy: plan.strategy.rawValue,
+            created: formatter.string(from: Date()), version: OptimizeVersion.current)
+        try write(manifest, to: manifestPath)
+        return manifest
+    }
+
+    private func existingSummary() throws -> SweepSummary? {
+        let summaryPath = path(SweepSummary.fileName)
+        guard let data = FileManager.default.contents(atPath: summaryPath) else { return nil }
+        guard let summary = try? JSONDecoder.sweep.decode(SweepSummary.self, from: data) else {
+            throw InputError(.damagedOutputDirectory, source: summaryPath, problem: "cannot be read",
+                             fix: "delete summary.json and run the sweep again to rebuild it")
+        }
+        return summary
+    }
+
+    private func write<T: Encodable>(_ value: T, to path: String) throws(InputError) {
+        let data: Data
+        do {
+            data = try JSONEncoder.sweep.encode(value) + Data("\n".utf8)
+        } catch {
+            preconditionFailure("sweep files always encode: \(error)")
+        }
+        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+    }
+}
+
+/// The tool's version, recorded in every file it writes.
+public enum OptimizeVersion {
+    public static let current = "0.1.0"
+}
