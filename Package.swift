@@ -28,7 +28,6 @@ let package = Package(
             dependencies: [
                 "_SieveKernelsCPU",
                 .product(name: "RealModule", package: "swift-numerics"),
-                .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
         .target(
@@ -42,6 +41,7 @@ let package = Package(
                 "Sieve",
                 "SieveMetal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
 

@@ -162,13 +162,16 @@ extension SievePlan {
             counts.bidirectional += sample.filter { $0.passed.contains(.bidirectional) }.count
         }
         let size = Double(blocks) * Double(blockSize)
-        func rate(_ count: Int) -> (Double, Double) {
+        // A rate the sample measured, with its standard error; where the sample saw no survivor,
+        // the analytic rate, with the sample's 95 % upper bound (3/n) as its error.
+        func rate(_ count: Int, analytic: Double) -> (Double, Double) {
+            guard count > 0 else { return (min(analytic, 3 / size), 3 / size) }
             let f = Double(count) / size
             return (f, (f * (1 - f) / size).squareRoot())
         }
-        let forward = rate(counts.forward)
-        let reverse = rate(counts.reverse)
-        let pair = rate(counts.bidirectional)
+        let forward = rate(counts.forward, analytic: rates.forward)
+        let reverse = rate(counts.reverse, analytic: rates.reverse ?? 0)
+        let pair = rate(counts.bidirectional, analytic: rates.bidirectional ?? 0)
         return ChanceExpectation(
             model: .empirical, forwardRate: forward.0, reverseRate: rates.reverse == nil ? nil : reverse.0,
             bidirectionalRate: rates.bidirectional == nil ? nil : pair.0, forwardRateError: forward.1,

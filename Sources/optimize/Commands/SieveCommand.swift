@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import Sieve
+
+/// `optimize sieve`: the seeds of a range that explain a window of the history.
+struct SieveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sieve",
+        abstract: "Find the seeds whose stream explains a window of a draw history.",
+        discussion: """
+            For every seed of --seeds and every skip s of --skip, window draw i is compared with \
+            output b + (o + i + 1)(s + 1) of the seed's stream, mod M; a seed survives when some skip \
+            matches at least the threshold. With a reverse threshold, the kr draws before the window \
+            are tested at the same skip, and seeds passing both are bidirectional survivors.
+
+            Survivors stream to --out chunk by chunk. A run killed at any point resumes when the same \
+            command is run again, and ends with exactly the files of an uninterrupted run; Ctrl-C \
+            stops cleanly after the current chunk. `optimize survivors DIR` exports the survivors.
+            """)
+
+    @OptionGroup var history: HistoryOptions
+
+    @Option(help: "The PRNG family (see `optimize prngs`).")
+    var prng: String
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A family parameter, as name=value; repeatable.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    @Option(parsing: .unconditional, help: "k: draws in the forward window.")
+    var window: Int
+
+    @Option(parsing: .unconditional, help: "o: index of the window's first draw in the (filtered) history.")
+    var offset: Int
+
+    @Option(parsing: .unconditional, help: "kr: draws in the reverse window, just before the forward one (default k).")
+    var reverseWindow: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The skips to test: skip_min...skip_max, or one skip.", valueName: "a...b"))
+    var skip: String
+
+    @Option(parsing: .unconditional, help: "τ: the fraction of the window that must match (exact: ⌈τ·k⌉ matches).")
+    var threshold: String?
+
+    @Option(parsing: .unconditional, help: "The forward matches needed, instead of --threshold.")
+    var minMatches: Int?
+
+    @Option(parsing: .unconditional, help: "τr: the fraction of the reverse window that must match; runs the reverse test.")
+    var reverseThreshold: String?
+
+    @Option(parsing: .unconditional, help: "The reverse matches needed, instead of --reverse-threshold.")
+    var reverseMinMatches: Int?
+
+    @Flag(help: "Test the reverse window over every seed, not only forward survivors (reports reverse-only survivors).")
+    var fullReverse = false
+
+    @Option(parsing: .unconditional, help: "b: outputs discarded after seeding, before the history's first draw.")
+    var burn: String = "0"
+
+    @Option(parsing: .unconditional, help: "M: draws are outputs mod M, 2 ... 2^32.")
+    var modulus: String = "1000"
+
+    @Flag(help: "The reference system's semantics (offset as an o-step pre-advance, reverse = window backwards, float32 thresholds).")
+    var referenceMode = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("The seeds: start..<end (end excluded), e.g. 0..<2^32.", valueName: "range"))
+    var seeds: String
+
+    @Option(help: ArgumentHelp("Sweep only part i of n (0-based) of the seeds; `optimize merge` joins the parts.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(help: "The sweep's directory: created, or resumed when it holds this sweep.")
+    var out: String
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seeds per journaled chunk (new sweeps only).", visibility: .hidden))
+    var chunkSize: String?
+
+    @Flag(help: "Print one JSON document: parameters, counts, chance expectations and survivors.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let stop = SignalStop()
+            let loaded = try history.load()
+            let (plan, seedRange) = try makePlan(history: loaded)
+            let shardSpec = try parseShard()
+            if let shardSpec, seedRange.shard(shardSpec.index, of: shardSpec.count) == nil {
+                throw InputError(.invalidOption, source: "--shard", problem: "part \(shardSpec.index)/\(shardSpec.count) of \(seedRange) holds no seed",
+                                 fix: "use fewer shards than seeds")
+            }
+            var size = SieveSweep.defaultChunkSize
+            if let chunkSize { size = try parseUnsignedInteger(chunkSize, option: "--chunk-size") }
+            guard size >= 1 else {
+                throw InputError(.invalidOption, source: "--chunk-size", problem: "0 seeds per chunk", fix: "give at least 1")
+            }
+            let sweep = SieveSweep(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec, chunkSize: size)
+            let display = ProgressDisplay(label: "sieve")
+            let started = Date()
+            var seedsThisRun: UInt128 = 0
+            let outcome = try sweep.run(
+                progress: { progress in
+                    seedsThisRun = progress.seedsThisRun
+                    display.update(progress)
+                },
+                shouldStop: { stop.requested })
+            switch outcome {
+            case .interrupted(let progress):
+                display.finish()
+                StandardError.write("interrupted after \(progress.chunksDone) chunks (\(progress.seedsDone) of \(progress.seedsTotal) seeds); run the same command to resume")
+                throw ExitCode(stop.exitStatus)
+            case .complete(let summary):
+                let seconds = Date().timeIntervalSince(started)
+                let report = SieveReport(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec,
+                                         summary: summary, seconds: seconds, seedsThisRun: seedsThisRun)
+                print(json ? try report.json() : try report.text())
+            }
+        }
+    }
+
+    func makePlan(history loaded: DrawHistory) throws(InputError) -> (SievePlan, SeedRange) {
+        let family = try PRNGFamily.named(prng)
+        let configuration = try PRNGConfiguration(family: family, parameters: try parseParameters(parameters))
+        let seedRange = try SeedRange.parse(seeds, family: family)
+        guard (threshold == nil) != (minMatches == nil) else {
+            throw InputError(.invalidThreshold, source: "--threshold", problem: threshold == nil ? "no forward threshold given" : "both --threshold and --min-matches given",
+                             fix: "give exactly one of --threshold τ or --min-matches m")
+        }
+        if reverseThreshold != nil && reverseMinMatches != nil {
+            throw InputError(.invalidThreshold, source: "--reverse-threshold", problem: "both --reverse-threshold and --reverse-min-matches given",
+                             fix: "give one of them")
+        }
+        func matches(_ value: Int, _ option: String) throws(InputError) -> Threshold {
+            guard value >= 0 else {
+                throw InputError(.invalidThreshold, source: option, problem: "\(value) matches", fix: "give a count of at least 0")
+            }
+            return .matches(value)
+        }
+        let forward: Threshold
+        if let threshold {
+            forward = try Threshold(fraction: threshold, option: "--threshold")
+        } else {
+            forward = try matches(minMatches ?? 0, "--min-matches")
+        }
+        var reverse: Threshold?
+        if let reverseThreshold {
+            reverse = try Threshold(fraction: reverseThreshold, option: "--reverse-threshold")
+        } else if let reverseMinMatches {
+            reverse = try matches(reverseMinMatches, "--reverse-min-matches")
+        }
+        if fullReverse && reverse == nil {
+            throw InputError(.invalidOption, source: "--full-reverse", problem: "given without a reverse threshold",
+                             fix: "add --reverse-threshold or --reverse-min-matches")
+        }
+        guard offset >= 0 else {
+            throw InputError(.windowDoesNotFit, source: "--offset", problem: "offset \(offset) is negative", fix: "give an offset of at least 0")
+        }
+        let parameters = SieveParameters(
+            prng: configuration, modulus: try parseUnsignedInteger(modulus, option: "--modulus"), window: window, offset: offset,
+            reverseWindow: reverseWindow, skips: try parseSkipRange(skip), burn: try parseUnsignedInteger(burn, option: "--burn"),
+            forwardThreshold: forward, reverseThreshold: reverse, reverseScope: fullReverse ? .fullRange : .forwardSurvivors,
+            referenceMode: referenceMode)
+        let residues = try loaded.residues(modulus: parameters.modulus)
+        return (try SievePlan(parameters: parameters, residues: residues, source: loaded.source), seedRange)
+    }
+
+    func parseShard() throws(InputError) -> (index: Int, count: Int)? {
+        guard let shard else { return nil }
+        let parts = shard.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (0..<count).contains(index) else {
+            throw InputError(.invalidOption, source: "--shard", problem: "'\(shard)' is not a shard i/n",
+                             fix: "write i/n with 0 <= i < n, such as 0/4 … 3/4")
+        }
+        return (index, count)
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Sieve
+
+/// The options that name a draw history and how to read it (shared by the commands that sieve).
+struct HistoryOptions: ParsableArguments {
+    @Option(help: "The draw history: the reference's JSON, CSV with a header row, or one draw per line.")
+    var draws: String
+
+    @Option(help: ArgumentHelp("The history's format (json, csv or text); by default from its extension.", valueName: "format"))
+    var drawsFormat: String?
+
+    @Option(help: ArgumentHelp("Keep only these sessions, comma-separated (e.g. midday).", valueName: "names"))
+    var sessions: String?
+
+    @Flag(help: "The file lists the newest draw first (for files without dates).")
+    var newestFirst = false
+
+    func load() throws(InputError) -> DrawHistory {
+        var format: DrawHistory.Format?
+        if let drawsFormat {
+            guard let parsed = DrawHistory.Format(rawValue: drawsFormat.lowercased()) else {
+                throw InputError(.invalidOption, source: "--draws-format", problem: "unknown format '\(drawsFormat)'",
+                                 fix: "give json, csv or text")
+            }
+            format = parsed
+        }
+        let kept = sessions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        if let kept, kept.isEmpty {
+            throw InputError(.invalidOption, source: "--sessions", problem: "names no session",
+                             fix: "give session names separated by commas, such as midday,evening")
+        }
+        return try DrawHistory.load(path: draws, format: format, sessions: kept, newestFirst: newestFirst)
+    }
+}
+
+/// Parses a skip range: `a...b`, `a..b` or a single skip `a`.
+func parseSkipRange(_ text: String) throws(InputError) -> ClosedRange<UInt32> {
+    let parts: [String]
+    if text.contains("...") {
+        parts = text.components(separatedBy: "...")
+    } else if text.contains("..") {
+        parts = text.components(separatedBy: "..")
+    } else {
+        parts = [text, text]
+    }
+    guard parts.count == 2, let low = UInt32(parts[0].trimmingCharacters(in: .whitespaces)),
+          let high = UInt32(parts[1].trimmingCharacters(in: .whitespaces))
+    else {
+        throw InputError(.invalidSkipRange, source: "--skip", problem: "'\(text)' is not a skip range",
+                         fix: "write skip_min...skip_max, such as 0...16, or a single skip")
+    }
+    guard low <= high else {
+        throw InputError(.invalidSkipRange, source: "--skip", problem: "skip_min \(low) is above skip_max \(high)",
+                         fix: "write the smaller skip first: \(high)...\(low)")
+    }
+    return low...high
+}
