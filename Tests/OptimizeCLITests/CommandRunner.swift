@@ -50,6 +50,19 @@ enum Optimize {
             stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
 
+    /// Starts the binary without waiting (output discarded), for tests that signal it.
+    static func start(_ arguments: [String], in directory: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// A fresh, empty directory for one test.
     static func scratchDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory

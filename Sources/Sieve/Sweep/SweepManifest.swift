@@ -71,15 +71,19 @@ public struct SweepIdentity: Codable, Sendable, Equatable {
         shard.map { SeedRange(first: $0.first, last: $0.last) } ?? SeedRange(first: seedsFirst, last: seedsLast)
     }
 
-    /// The fields that differ from `other`, by name.
+    /// The fields that differ from `other`, by name (empty when the identities are equal).
     public func differences(from other: SweepIdentity) -> [String] {
+        guard self != other else { return [] }
         let encoder = JSONEncoder.sweep
         guard let mine = try? JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any],
               let theirs = try? JSONSerialization.jsonObject(with: encoder.encode(other)) as? [String: Any]
         else { return ["identity"] }
-        return Set(mine.keys).union(theirs.keys).sorted().filter { key in
-            !NSDictionary(dictionary: [key: mine[key] ?? NSNull()]).isEqual(to: [key: theirs[key] ?? NSNull()])
+        // Compare each field's canonical JSON text.
+        func text(_ value: Any?) -> Data? {
+            try? JSONSerialization.data(withJSONObject: ["v": value ?? NSNull()], options: [.sortedKeys])
         }
+        let differing = Set(mine.keys).union(theirs.keys).sorted().filter { text(mine[$0]) != text(theirs[$0]) }
+        return differing.isEmpty ? ["identity"] : differing
     }
 }
 
