@@ -12,6 +12,11 @@ enum ExitStatus {
         case .invalidOption: 13
         case .unreadableFile: 20
         case .unwritableFile: 21
+        case .invalidSpace: 30
+        case .invalidStudy: 31
+        case .studyExists: 32
+        case .unknownTrial: 33
+        case .finishedTrial: 34
         }
     }
 
@@ -23,6 +28,9 @@ enum ExitStatus {
             (.unknownFamily, "unknown PRNG family"), (.invalidParameter, "bad family parameter"),
             (.invalidSeed, "bad seed or seed range"), (.invalidOption, "bad option value"),
             (.unreadableFile, "unreadable input file"), (.unwritableFile, "unwritable output file"),
+            (.invalidSpace, "bad search space"), (.invalidStudy, "not a readable study"),
+            (.studyExists, "study already exists"), (.unknownTrial, "unknown trial"),
+            (.finishedTrial, "trial already finished"),
         ]
         return names.map { "\(code(for: $0.0)) \($0.1)" }.joined(separator: "; ")
     }
