@@ -224,7 +224,7 @@ public final class StudyStore {
     ///   trial instead), `unknownTrial`, or `finishedTrial`.
     public func tell(trial number: Int, value: Double) throws(InputError) {
         guard value.isFinite else {
-            throw InputError(.invalidOption, source: "trial \(number)", problem: "the value \(value) is not a finite number",
+            throw InputError(.invalidOption, source: "\(directory.path): trial \(number)", problem: "the value \(value) is not a finite number",
                              fix: "tell a finite value, or mark the trial failed")
         }
         try finish(number, event: "told", extra: [("value", .double(value))])
@@ -254,13 +254,13 @@ public final class StudyStore {
 
     private func runningTrial(_ number: Int, in trials: [TrialRecord]) throws(InputError) -> TrialRecord {
         guard number >= 0, number < trials.count else {
-            throw InputError(.unknownTrial, source: "trial \(number)",
+            throw InputError(.unknownTrial, source: "\(directory.path): trial \(number)",
                              problem: trials.isEmpty ? "the study has no trials yet" : "the study has trials 0 to \(trials.count - 1) only",
                              fix: "give the number `optimize ask` printed")
         }
         let trial = trials[number]
         guard trial.state == .running else {
-            throw InputError(.finishedTrial, source: "trial \(number)", problem: "it is already \(trial.state.name)",
+            throw InputError(.finishedTrial, source: "\(directory.path): trial \(number)", problem: "it is already \(trial.state.name)",
                              fix: "tell each trial once; ask for a new trial to evaluate more")
         }
         return trial
