@@ -66,24 +66,38 @@ enum Gaussian {
     /// A draw from N(0, 1) truncated to [a, b] by inverse CDF, at quantile `u` ∈ (0, 1).
     static func truncatedQuantile(_ u: Double, _ a: Double, _ b: Double) -> Double {
         guard a < b else { return a }
-        if a >= 0 { return -truncatedQuantile(1 - u, -b, -a) }  // keep the mass on the left side
-        // Lower and upper tail probabilities of the point, each computed directly so that
-        // neither loses digits to a subtraction from 1.
+        if a >= 0 { return tailQuantile(u, a, b) }
+        if b <= 0 { return -tailQuantile(1 - u, -b, -a) }
+        // Straddling 0: the lower and upper tail probabilities of the point, each computed directly
+        // so that neither loses digits to a subtraction from 1.
         let belowA = 0.5 * erfc(-a / 2.0.squareRoot())
-        let belowB = b >= 0 ? 1 - 0.5 * erfc(b / 2.0.squareRoot()) : 0.5 * erfc(-b / 2.0.squareRoot())
-        let aboveB = b >= 0 ? 0.5 * erfc(b / 2.0.squareRoot()) : 1 - belowB
-        let mass = belowB - belowA
+        let aboveB = 0.5 * erfc(b / 2.0.squareRoot())
+        let mass = 1 - belowA - aboveB
         let lower = belowA + u * mass
         let upper = aboveB + (1 - u) * mass
-        let z: Double
-        if lower <= 0 {
-            z = a
-        } else if lower <= 0.5 {
-            z = lowerQuantile(lower)
-        } else if upper > 0 {
-            z = -lowerQuantile(min(upper, 0.5))
+        let z = lower <= 0.5 ? lowerQuantile(max(lower, .leastNonzeroMagnitude)) : -lowerQuantile(max(min(upper, 0.5), .leastNonzeroMagnitude))
+        return min(max(z, a), b)
+    }
+
+    /// The quantile `u` of N(0, 1) truncated to [a, b] with 0 ≤ a, in log space: the upper tail
+    /// Q(z) = Q(a) − u·(Q(a) − Q(b)) can be far below the smallest double.
+    private static func tailQuantile(_ u: Double, _ a: Double, _ b: Double) -> Double {
+        let logTailA = logCDF(-a)
+        let target = logTailA + Foundation.log1p(-u * -Foundation.expm1(logCDF(-b) - logTailA))
+        var z: Double
+        if target > -700 {
+            let tail = Foundation.exp(target)
+            z = tail <= 0.5 ? -lowerQuantile(tail) : lowerQuantile(1 - tail)
         } else {
-            z = b
+            // Newton on log Q(z) = target; d/dz log Q(z) = −φ(z)/Q(z).
+            z = (-2 * target).squareRoot()
+            for _ in 0..<50 {
+                let logTail = logCDF(-z)
+                let slope = -Foundation.exp(-0.5 * z * z - logSqrtTwoPi - logTail)
+                let next = z - (logTail - target) / slope
+                if abs(next - z) <= 1e-15 * z { z = next; break }
+                z = next
+            }
         }
         return min(max(z, a), b)
     }
