@@ -72,8 +72,25 @@ struct Run {
     var sampleSeconds: [Double] = []
 }
 
+/// The sampler's configuration: Optuna 5.0's defaults, or an experiment given on the command line.
+let configuration: TPESampler.Configuration = {
+    let arguments = CommandLine.arguments
+    var configuration = arguments.contains("--optuna") ? TPESampler.Configuration.optuna : TPESampler.Configuration()
+    if arguments.contains("--lhs") { configuration.latinHypercubeStartup = true }
+    if arguments.contains("--no-lhs") { configuration.latinHypercubeStartup = false }
+    if let index = arguments.firstIndex(of: "--clip-factor"), index + 1 < arguments.count, let factor = Double(arguments[index + 1]) {
+        configuration.goodSetClipFactor = factor
+    }
+    if arguments.contains("--stratified") { configuration.stratifiedCandidates = true }
+    if arguments.contains("--no-stratified") { configuration.stratifiedCandidates = false }
+    if let index = arguments.firstIndex(of: "--candidates"), index + 1 < arguments.count, let count = Int(arguments[index + 1]) {
+        configuration.candidates = count
+    }
+    return configuration
+}()
+
 func run(_ function: BenchmarkFunction, seed: UInt64, trials: Int, checkpoints: [Int]) -> Run {
-    let sampler = TPESampler(seed: seed)
+    let sampler = TPESampler(seed: seed, configuration: configuration)
     var history: [TrialRecord] = []
     var best = Double.infinity
     var result = Run()
@@ -126,6 +143,7 @@ if let speedTrials = option("--speed").flatMap(Int.init) {
     exit(0)
 }
 
+let firstSeed = UInt64(option("--first-seed") ?? "0")!
 let seeds = UInt64(option("--seeds") ?? "20")!
 let trials = Int(option("--trials") ?? "100")!
 let checkpoints = [20, 50, 100].filter { $0 <= trials }
@@ -133,7 +151,7 @@ var rows: [JSONValue] = []
 print("| function | regret@20 | regret@50 | regret@100 | ms/trial (trials 11–100; last 10) |")
 print("|---|---|---|---|---|")
 for function in [branin, hartmann6, rosenbrock4] {
-    let runs = (0..<seeds).map { run(function, seed: $0, trials: trials, checkpoints: checkpoints) }
+    let runs = (firstSeed..<firstSeed + seeds).map { run(function, seed: $0, trials: trials, checkpoints: checkpoints) }
     var cells: [String] = []
     var summary: [(key: String, value: JSONValue)] = [("function", .string(function.name))]
     for checkpoint in checkpoints {

@@ -144,6 +144,29 @@ struct TPESamplerTests {
         #expect(kCounts.values.allSatisfy { abs(Double($0) / Double(total) - 0.2) < 0.03 }, "\(kCounts)")
     }
 
+    @Test("the startup trials form a Latin hypercube: one trial in each tenth of every range")
+    func latinHypercube() {
+        let space = try! SearchSpace((0..<5).map { Parameter(name: "x\($0)", domain: .float(low: 0, high: 1, log: false, step: nil)) })
+        for seed: UInt64 in 0..<5 {
+            let sampler = TPESampler(seed: seed)
+            let trials = (0..<10).map { sampler.propose(trial: $0, space: space, direction: .minimize, history: []) }
+            for name in (0..<5).map({ "x\($0)" }) {
+                let strata = trials.map { trial -> Int in
+                    guard case .float(let x)? = trial[name] else { return -1 }
+                    return Int(x * 10)
+                }
+                #expect(strata.sorted() == Array(0..<10), "seed \(seed) \(name): \(strata)")
+            }
+        }
+        // Optuna's configuration draws them independently: some tenth is hit twice.
+        let independent = TPESampler(seed: 0, configuration: .optuna)
+        let strata = (0..<10).map { trial -> Int in
+            guard case .float(let x)? = independent.propose(trial: trial, space: space, direction: .minimize, history: [])["x0"] else { return -1 }
+            return Int(x * 10)
+        }
+        #expect(Set(strata).count < 10)
+    }
+
     @Test("after the startup trials the TPE concentrates where the values are good")
     func concentrates() {
         // Median over seeds of the best value after 60 trials, TPE against its own random startup

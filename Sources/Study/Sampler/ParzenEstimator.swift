@@ -83,21 +83,21 @@ struct EstimatorDimension: Sendable {
         }
     }
 
-    /// A uniform draw, as the startup trials take (OPTIMIZER.md §1.2): uniform in the internal
-    /// space, then rounded to the grid; a uniform choice for categoricals.
-    func randomValue(using random: inout SplitMix64) -> ParameterValue {
+    /// The value at quantile `unit` ∈ (0, 1) of the uniform distribution that startup trials
+    /// draw from (OPTIMIZER.md §1.2): uniform in the internal space, then rounded to the grid; a
+    /// uniform choice for categoricals.
+    func uniformValue(at unit: Double) -> ParameterValue {
         switch kind {
         case .categorical(let count):
-            return value(atInternal: Double(random.below(UInt64(count))))
+            return value(atInternal: Double(min(Int(unit * Double(count)), count - 1)))
         case .continuous:
-            let x = lower + random.nextUnit() * (upper - lower)
             // Keep a continuous float strictly below `high`, as a uniform draw on [low, high) is.
-            if case .float(let number) = value(atInternal: x), number >= high, low < high {
+            if case .float(let number) = value(atInternal: lower + unit * (upper - lower)), number >= high, low < high {
                 return .float(high.nextDown)
             }
-            return value(atInternal: x)
+            return value(atInternal: lower + unit * (upper - lower))
         case .discrete:
-            return value(atInternal: lower + random.nextUnit() * (upper - lower))
+            return value(atInternal: lower + unit * (upper - lower))
         }
     }
 
@@ -134,7 +134,9 @@ struct ParzenEstimator {
     /// - Parameters:
     ///   - observations: one row per trial, one internal coordinate per dimension.
     ///   - weights: one unnormalised weight per observation; the prior's weight is appended.
-    init(observations: [[Double]], weights: [Double], dimensions: [EstimatorDimension], priorWeight: Double) {
+    ///   - clipCount: the n of the magic clip's floor R / min(100, n + 2); the number of
+    ///     observations unless given.
+    init(observations: [[Double]], weights: [Double], dimensions: [EstimatorDimension], priorWeight: Double, clipCount: Int? = nil) {
         self.dimensions = dimensions
         let count = observations.count
         kernelCount = count + 1
@@ -166,7 +168,7 @@ struct ParzenEstimator {
                 numeric.append(nil)
             case .continuous, .discrete:
                 probabilities.append(nil)
-                numeric.append(Self.kernels(column, dimension: dimension))
+                numeric.append(Self.kernels(column, dimension: dimension, clipCount: clipCount ?? count))
             }
         }
         self.numeric = numeric
@@ -175,7 +177,7 @@ struct ParzenEstimator {
     }
 
     /// The neighbour-gap widths with the magic clip, and the prior kernel (OPTIMIZER.md §1.5).
-    private static func kernels(_ centres: [Double], dimension: EstimatorDimension) -> NumericKernels {
+    private static func kernels(_ centres: [Double], dimension: EstimatorDimension, clipCount: Int) -> NumericKernels {
         let lower = dimension.lower
         let upper = dimension.upper
         let range = upper - lower
@@ -190,7 +192,7 @@ struct ParzenEstimator {
                 widths[index] = max(left, right)
             }
         }
-        let minimum = range / Double(min(100, centres.count + 2))
+        let minimum = range / Double(min(100, clipCount + 2))
         widths = widths.map { min(max($0, minimum), range) }
         var kernels = NumericKernels(
             centres: centres + [(lower + upper) / 2], widths: widths + [range], logTruncation: [], logNormaliser: [])
@@ -212,30 +214,26 @@ struct ParzenEstimator {
         var binUpper: [Double]
     }
 
-    /// Draws one point: a kernel by weight, then each categorical from its row, then each numeric
-    /// from its truncated normal by inverse CDF.
-    func sample(using random: inout SplitMix64) -> Point {
-        let u = random.nextUnit()
-        var kernel = cumulativeWeights.firstIndex { u < $0 } ?? (kernelCount - 1)
-        kernel = min(kernel, kernelCount - 1)
+    /// Draws one point from quantiles in (0, 1): `kernelUnit` picks a kernel by weight, then
+    /// `units[d]` draws dimension d from that kernel: a categorical from its row, a numeric from
+    /// its truncated normal by inverse CDF.
+    func sample(kernelUnit: Double, units: [Double]) -> Point {
+        let kernel = min(cumulativeWeights.firstIndex { kernelUnit < $0 } ?? (kernelCount - 1), kernelCount - 1)
         var coordinates = [Double](repeating: 0, count: dimensions.count)
         for (d, dimension) in dimensions.enumerated() {
-            guard case .categorical(let count) = dimension.kind, let table = probabilities[d] else { continue }
-            let pick = random.nextUnit()
-            var cumulative = 0.0
-            var choice = count - 1
-            for c in 0..<count {
-                cumulative += table[kernel * count + c]
-                if pick < cumulative { choice = c; break }
+            if case .categorical(let count) = dimension.kind, let table = probabilities[d] {
+                var cumulative = 0.0
+                var choice = count - 1
+                for c in 0..<count {
+                    cumulative += table[kernel * count + c]
+                    if units[d] < cumulative { choice = c; break }
+                }
+                coordinates[d] = Double(choice)
+            } else if let kernels = numeric[d] {
+                let mu = kernels.centres[kernel], sigma = kernels.widths[kernel]
+                let z = Gaussian.truncatedQuantile(units[d], (dimension.lower - mu) / sigma, (dimension.upper - mu) / sigma)
+                coordinates[d] = min(max(mu + sigma * z, dimension.lower), dimension.upper)
             }
-            coordinates[d] = Double(choice)
-        }
-        for (d, dimension) in dimensions.enumerated() {
-            guard let kernels = numeric[d] else { continue }
-            let mu = kernels.centres[kernel], sigma = kernels.widths[kernel]
-            let z = Gaussian.truncatedQuantile(
-                random.nextUnit(), (dimension.lower - mu) / sigma, (dimension.upper - mu) / sigma)
-            coordinates[d] = min(max(mu + sigma * z, dimension.lower), dimension.upper)
         }
         return Self.point(values: zip(dimensions, coordinates).map { $0.value(atInternal: $1) }, dimensions: dimensions)
     }

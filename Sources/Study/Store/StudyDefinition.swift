@@ -5,13 +5,13 @@ import Sieve
 ///
 /// ```json
 /// {"format": 1, "space": {"params": [...]}, "direction": "minimize", "seed": 7,
-///  "created": "2026-11-22T00:40:00.000Z", "versions": {"study": 1, "sampler": "tpe-optuna-5.0", "optimize": "0.1.0"}}
+///  "created": "2026-11-22T00:40:00.000Z", "versions": {"study": 1, "sampler": "tpe/1", "optimize": "0.1.0"}}
 /// ```
 public struct StudyDefinition: Sendable, Hashable {
     /// The version of the study directory's layout and records.
     public static let format = 1
     /// The sampler's identity: a study replays exactly only under the sampler that ran it.
-    public static let samplerVersion = "tpe-optuna-5.0/1"
+    public static let samplerVersion = "tpe/1"
 
     public let space: SearchSpace
     public let direction: Direction
