@@ -13,6 +13,9 @@ import Sieve
 /// seeding with `studySeed + n` would not: SplitMix64's streams from seeds one increment apart are
 /// the same stream shifted by one.
 ///
+/// The startup trials' Latin hypercube is drawn from the generator of "trial −1" (n = 2⁶⁴ − 1),
+/// which no trial uses, so every startup trial reads the same design.
+///
 /// ```swift
 /// var random = TrialRandomness.generator(seed: 42, trial: 7)
 /// let u = random.nextUnit()                      // in (0, 1)

@@ -115,6 +115,7 @@ public final class StudyStore {
             trials.filter { $0.state == .running && $0.owner.map(StudyStore.isGone) == true }
         }
 
+        /// The trials whose state is named `stateName` (running, complete, failed or pruned).
         public func trials(in stateName: String) -> [TrialRecord] {
             trials.filter { $0.state.name == stateName }
         }
