@@ -53,12 +53,16 @@ struct StudyCommandTests {
         }
         #expect(try Optimize.run(["ask", study]).status == 0)
         #expect(try Optimize.run(["tell", study, "12", "--failed"]).status == 0)
+        #expect(try Optimize.run(["ask", study]).status == 0)
+        #expect(try Optimize.run(["tell", study, "13", "4.5", "--pruned", "--step", "3"]).status == 0)
 
         let shown = try Optimize.run(["study", "show", study, "--json"])
         #expect(shown.status == 0, "\(shown.stderr)")
         let summary = try object(shown.stdout)
         let counts = try #require(summary["counts"] as? [String: Int])
-        #expect(counts["complete"] == 12 && counts["failed"] == 1 && counts["running"] == 0)
+        #expect(counts["complete"] == 12 && counts["failed"] == 1 && counts["pruned"] == 1 && counts["running"] == 0)
+        let trials = try #require(summary["trials"] as? [[String: Any]])
+        #expect(trials.last?["state"] as? String == "pruned" && trials.last?["step"] as? Int == 3 && trials.last?["value"] as? Double == 4.5)
         let best = try #require(summary["best"] as? [String: Any])
         let bestNumber = values.min { ($0.value, $0.key) < ($1.value, $1.key) }!.key
         #expect(best["trial"] as? Int == bestNumber)
@@ -67,7 +71,7 @@ struct StudyCommandTests {
 
         let text = try Optimize.run(["study", "show", study])
         #expect(text.status == 0)
-        #expect(text.stdout.contains("trials: 13 (12 complete, 0 running, 1 failed, 0 pruned; 0 orphaned)"))
+        #expect(text.stdout.contains("trials: 14 (12 complete, 0 running, 1 failed, 1 pruned; 0 orphaned)"))
         #expect(text.stdout.contains("best: trial \(bestNumber), value \(values[bestNumber]!)"))
         #expect(text.stdout.contains("kind       categorical  \"a\", \"b\", 3"))
     }
