@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "optimize", targets: ["optimize"]),
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "SieveMetal", targets: ["SieveMetal"]),
+        .library(name: "Study", targets: ["Study"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,11 +36,17 @@ let package = Package(
             dependencies: ["Sieve"],
             plugins: ["EmbedShaders"]
         ),
+        // The TPE sampler and the study store (ask/tell), usable by any program.
+        .target(
+            name: "Study",
+            dependencies: ["Sieve"]
+        ),
         .executableTarget(
             name: "optimize",
             dependencies: [
                 "Sieve",
                 "SieveMetal",
+                "Study",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
@@ -60,6 +67,11 @@ let package = Package(
             name: "_EmbedShadersTool",
             path: "Plugins/EmbedShadersTool"
         ),
+        // Runs the TPE on the benchmark functions of OPTIMIZER.md §4 (Scripts/tpe-benchmark/).
+        .executableTarget(
+            name: "_TPEBenchmark",
+            dependencies: ["Study"]
+        ),
         .plugin(
             name: "EmbedShaders",
             capability: .buildTool(),
@@ -76,6 +88,10 @@ let package = Package(
         .testTarget(
             name: "SieveMetalTests",
             dependencies: ["SieveMetal", "Sieve"]
+        ),
+        .testTarget(
+            name: "StudyTests",
+            dependencies: ["Study"]
         ),
         .testTarget(
             name: "OptimizeCLITests",

@@ -10,6 +10,9 @@ struct Optimize: ParsableCommand {
             Exit statuses: 0 success; \(ExitStatus.summary); 64 command-line usage; 70 internal error.
             """,
         version: "0.1.0",
-        subcommands: [PRNGsCommand.self, GenerateCommand.self, SieveCommand.self, SurvivorsCommand.self, MergeCommand.self, BenchCommand.self]
+        subcommands: [
+            PRNGsCommand.self, GenerateCommand.self, SieveCommand.self, SurvivorsCommand.self, MergeCommand.self,
+            BenchCommand.self, StudyCommand.self, AskCommand.self, TellCommand.self,
+        ]
     )
 }

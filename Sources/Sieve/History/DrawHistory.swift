@@ -241,7 +241,7 @@ extension DrawHistory {
     }
 
     static func parseJSON(_ text: String, source: String) throws(InputError) -> [Entry] {
-        let document: JSONValue
+        let document: JSONNode
         do {
             document = try JSONReader.parse(text)
         } catch {

@@ -49,6 +49,16 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case outputDirectoryMismatch
         /// An output directory's files are damaged beyond what a resume can repair.
         case damagedOutputDirectory
+        /// A search space (a space file, or parameters given in code) is malformed.
+        case invalidSpace
+        /// A directory is not a readable study: no or bad `study.json`, or a damaged journal.
+        case invalidStudy
+        /// A new study was asked for where one already exists.
+        case studyExists
+        /// A trial number that the study never handed out.
+        case unknownTrial
+        /// A trial that was already told, failed or pruned.
+        case finishedTrial
     }
 
     public let kind: Kind

@@ -6,10 +6,10 @@
 /// let value = try JSONReader.parse("[{\"draw\": 843}]")
 /// if case .array(let entries) = value.kind { … }
 /// ```
-public struct JSONValue: Sendable, Equatable {
+public struct JSONNode: Sendable, Equatable {
     public indirect enum Kind: Sendable, Equatable {
-        case object([(key: String, value: JSONValue)])
-        case array([JSONValue])
+        case object([(key: String, value: JSONNode)])
+        case array([JSONNode])
         case string(String)
         /// The number exactly as written.
         case number(String)
@@ -36,7 +36,7 @@ public struct JSONValue: Sendable, Equatable {
     public let column: Int
 
     /// The member named `key` of an object (the last one, if repeated).
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONNode? {
         guard case .object(let members) = kind else { return nil }
         return members.last { $0.key == key }?.value
     }
@@ -64,7 +64,7 @@ public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
 
 public enum JSONReader {
     /// Parses one JSON document (RFC 8259).
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONNode {
         var parser = Parser(bytes: Array(text.utf8))
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
@@ -100,11 +100,11 @@ public enum JSONReader {
             }
         }
 
-        mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONNode {
             guard depth < 512 else { throw error("nested too deeply") }
             guard index < bytes.count else { throw error("the document ends where a value was expected") }
             let (startLine, startColumn) = (line, column)
-            let kind: JSONValue.Kind
+            let kind: JSONNode.Kind
             switch bytes[index] {
             case UInt8(ascii: "{"): kind = try object(depth: depth)
             case UInt8(ascii: "["): kind = try array(depth: depth)
@@ -116,7 +116,7 @@ public enum JSONReader {
             default:
                 throw error("unexpected character '\(String(decoding: [bytes[index]], as: UTF8.self))' where a value was expected")
             }
-            return JSONValue(kind: kind, line: startLine, column: startColumn)
+            return JSONNode(kind: kind, line: startLine, column: startColumn)
         }
 
         mutating func literal(_ word: String) throws(JSONSyntaxError) {
@@ -134,9 +134,9 @@ public enum JSONReader {
             index += 1
         }
 
-        mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue.Kind {
+        mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONNode.Kind {
             index += 1
-            var members: [(key: String, value: JSONValue)] = []
+            var members: [(key: String, value: JSONNode)] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -163,9 +163,9 @@ public enum JSONReader {
             }
         }
 
-        mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue.Kind {
+        mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONNode.Kind {
             index += 1
-            var elements: [JSONValue] = []
+            var elements: [JSONNode] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
                 index += 1

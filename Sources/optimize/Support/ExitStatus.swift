@@ -25,6 +25,11 @@ enum ExitStatus {
         case .windowDoesNotFit: 28
         case .outputDirectoryMismatch: 40
         case .damagedOutputDirectory: 41
+        case .invalidSpace: 30
+        case .invalidStudy: 31
+        case .studyExists: 32
+        case .unknownTrial: 33
+        case .finishedTrial: 34
         }
     }
 
@@ -44,6 +49,9 @@ enum ExitStatus {
             (.windowDoesNotFit, "window does not fit the history"),
             (.outputDirectoryMismatch, "output directory holds another run"),
             (.damagedOutputDirectory, "damaged output directory"),
+            (.invalidSpace, "bad search space"), (.invalidStudy, "not a readable study"),
+            (.studyExists, "study already exists"), (.unknownTrial, "unknown trial"),
+            (.finishedTrial, "trial already finished"),
         ]
         return names.map { "\(code(for: $0.0)) \($0.1)" }.joined(separator: "; ")
     }
