@@ -1,14 +1,15 @@
-// LaneKernels.cpp — the family bodies of Shaders/ instantiated with vector lanes (VectorLanes.h).
+// LaneKernels.cpp — the family bodies of Shaders/ instantiated with vector lanes (VectorLanes.h), and
+// the run-time choice among the sieve's instruction-set variants (SieveLanes*.cpp).
 //
 // `sieve_cpu_generate_lanes` computes exactly what the `prng_generate` kernel computes, N seeds per
-// call of the family body instead of one; a test holds the two equal for every family. The sieve's
-// SIMD kernels build on the same instantiation.
+// call of the family body instead of one; a test holds the two equal for every family.
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "SieveKernelsCPU.h"
+#include "LaneVariants.h"
 #include "VectorLanes.h"
 
 #pragma clang diagnostic push
@@ -20,7 +21,7 @@
 
 namespace sieve_lanes {
 using namespace metal;
-#include "SieveBody.h"
+#include "Families.h"
 }  // namespace sieve_lanes
 
 #include "metal_shim_end.h"
@@ -82,53 +83,69 @@ extern "C" void sieve_cpu_generate_lanes(const GenerateArgs *args, uint64_t *out
 
 namespace {
 
-// MARK: - The sieve
+// MARK: - The sieve: instruction-set variants (SieveLanes*.cpp), chosen at run time
 
-template <typename L>
-void sieve_groups(uint32_t strategy, const SieveArgs &args, const uint32_t *draws, metal::atomic_uint *counter,
-                  SieveRecord *records, uint64_t group_begin, uint64_t group_end) {
-    typedef typename L::U64 U64;
-    SieveUniforms u = load_uniforms(args);
-    U64 iota;
-    for (int lane = 0; lane < L::lanes; ++lane) {
-        iota[lane] = uint64_t(lane);
+struct InstructionSet {
+    const char *name;
+    uint32_t lanes;
+    SieveGroupsFunction run;
+};
+
+const InstructionSet instruction_sets[] = {
+    {"generic", 8, &sieve_groups_generic},
+#if defined(__x86_64__)
+    {"avx2", 16, &sieve_groups_avx2},
+    {"avx512", 32, &sieve_groups_avx512},
+#endif
+};
+
+constexpr uint32_t instruction_set_count = uint32_t(sizeof(instruction_sets) / sizeof(instruction_sets[0]));
+
+bool supported(uint32_t isa) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (isa == 1) {
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma");
     }
-    for (uint64_t group = group_begin; group < group_end; ++group) {
-        uint64_t first = group * uint64_t(L::lanes);
-        if (first >= args.seed_count) {
-            break;
-        }
-        uint64_t left = args.seed_count - first;
-        uint32_t active = left < uint64_t(L::lanes) ? uint32_t(left) : uint32_t(L::lanes);
-        U64 seeds = L::splat64(args.seed_first + first) + iota;
-        SieveOutcome<L> outcome;
-        outcome.reset(u.skip_min);
-        if (strategy == SIEVE_CPU_STRIDED) {
-            switch (u.params.family) {
-                case PRNG_PCG32: sieve_strided_group<Pcg32<L>, L>(u, seeds, draws, outcome); break;
-                case PRNG_LCG32: sieve_strided_group<Lcg32<L>, L>(u, seeds, draws, outcome); break;
-                case PRNG_JAVA_LCG: sieve_strided_group<JavaLcg<L>, L>(u, seeds, draws, outcome); break;
-                case PRNG_MINSTD: sieve_strided_group<Minstd<L>, L>(u, seeds, draws, outcome); break;
-                case PRNG_PHILOX4X32: sieve_strided_group<Philox4x32<L>, L>(u, seeds, draws, outcome); break;
-                default: return;
-            }
-        } else {
-#define SIEVE_STREAMED_LANES(F) sieve_streamed_group<F, L>(u, seeds, draws, outcome)
-            SIEVE_SWITCH_FAMILY(u.params.family, L, SIEVE_STREAMED_LANES)
-#undef SIEVE_STREAMED_LANES
-        }
-        append_records<L>(outcome, u, args.seed_first + first, active, counter, records);
+    if (isa == 2) {
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx512cd");
     }
+#endif
+    return isa == 0;
 }
 
 }  // namespace
 
-extern "C" uint32_t sieve_cpu_sieve_lane_width(void) { return uint32_t(Lanes8::lanes); }
+extern "C" uint32_t sieve_cpu_isa_count(void) { return instruction_set_count; }
 
-extern "C" void sieve_cpu_sieve_lanes(uint32_t strategy, const SieveArgs *args, const uint32_t *draws, uint32_t *counter,
-                                      SieveRecord *records, uint64_t group_begin, uint64_t group_end) {
-    sieve_groups<Lanes8>(strategy, *args, draws, reinterpret_cast<metal::atomic_uint *>(counter), records, group_begin,
-                         group_end);
+extern "C" const char *sieve_cpu_isa_name(uint32_t isa) {
+    return isa < instruction_set_count ? instruction_sets[isa].name : nullptr;
+}
+
+extern "C" bool sieve_cpu_isa_supported(uint32_t isa) { return isa < instruction_set_count && supported(isa); }
+
+extern "C" uint32_t sieve_cpu_isa_lane_width(uint32_t isa) {
+    return isa < instruction_set_count ? instruction_sets[isa].lanes : 0;
+}
+
+extern "C" uint32_t sieve_cpu_isa_best(void) {
+    uint32_t best = 0;
+    for (uint32_t isa = 0; isa < instruction_set_count; ++isa) {
+        if (supported(isa)) {
+            best = isa;
+        }
+    }
+    return best;
+}
+
+extern "C" void sieve_cpu_sieve_lanes(uint32_t isa, uint32_t strategy, const SieveArgs *args, const uint32_t *draws,
+                                      uint32_t *counter, SieveRecord *records, uint64_t group_begin, uint64_t group_end) {
+    if (isa >= instruction_set_count || !supported(isa)) {
+        isa = 0;
+    }
+    instruction_sets[isa].run(strategy, args, draws, counter, records, group_begin, group_end);
 }
 
 #pragma clang diagnostic pop

@@ -5,8 +5,8 @@
 // same body evaluates N seeds per instruction (LANE_KERNELS.md). CPU-only: gcc ignores
 // ext_vector_type, and Metal has no use for it.
 
-#ifndef SIEVE_VECTOR_LANES_H
-#define SIEVE_VECTOR_LANES_H
+#ifndef SIEVE_VECTOR_LANES_H_ONCE_PER_VARIANT
+#define SIEVE_VECTOR_LANES_H_ONCE_PER_VARIANT
 
 #include <stdint.h>
 

@@ -62,15 +62,24 @@ struct RandomSieveCase: CustomStringConvertible {
 
 @Suite("The sieve against its plain oracle")
 struct SieveOracleTests {
-    @Test("vector lanes, on the plan's body, equal the oracle on random configurations", arguments: 0..<6)
-    func vectorLanesEqualOracle(batch: Int) throws {
+    @Test("vector lanes, on the plan's body, equal the oracle on random configurations, for every instruction set",
+          arguments: CPUSieveBackend.InstructionSet.supported, 0..<4)
+    func vectorLanesEqualOracle(isa: CPUSieveBackend.InstructionSet, batch: Int) throws {
         var random = SplitMix64(seed: 0x5E1E_0000 + UInt64(batch))
         for _ in 0..<25 {
             let c = try RandomSieveCase.make(&random)
             let expected = try SieveOracle.survivors(of: c.plan, seeds: c.seeds)
-            let actual = try CPUSieveBackend().survivors(of: c.plan, seeds: c.seeds)
-            #expect(actual == expected, "\(c)")
+            let actual = try CPUSieveBackend(instructionSet: isa).survivors(of: c.plan, seeds: c.seeds)
+            #expect(actual == expected, "\(isa): \(c)")
         }
+    }
+
+    @Test("this CPU runs the generic variant, and the widest it supports by default")
+    func instructionSets() {
+        let supported = CPUSieveBackend.InstructionSet.supported
+        #expect(supported.first?.name == "generic")
+        #expect(CPUSieveBackend.InstructionSet.best == supported.last)
+        #expect(supported.allSatisfy { $0.laneWidth >= 8 })
     }
 
     @Test("the streamed body equals the oracle for the jump families too", arguments: 0..<3)
@@ -79,8 +88,10 @@ struct SieveOracleTests {
         for _ in 0..<20 {
             let c = try RandomSieveCase.make(&random, families: [.lcg32, .java_lcg, .minstd, .pcg32, .philox4x32])
             let expected = try SieveOracle.survivors(of: c.plan, seeds: c.seeds)
-            let actual = try CPUSieveBackend(strategy: .streamed).survivors(of: c.plan, seeds: c.seeds)
-            #expect(actual == expected, "\(c)")
+            for isa in CPUSieveBackend.InstructionSet.supported {
+                let actual = try CPUSieveBackend(strategy: .streamed, instructionSet: isa).survivors(of: c.plan, seeds: c.seeds)
+                #expect(actual == expected, "\(isa): \(c)")
+            }
         }
     }
 

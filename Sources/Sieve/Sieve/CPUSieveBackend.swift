@@ -13,8 +13,26 @@ public struct CPUSieveBackend: SieveBackend {
         case vectorLanes, perThread
     }
 
+    /// An instruction-set variant of the vector-lane bodies.
+    public struct InstructionSet: Sendable, Hashable, CustomStringConvertible {
+        let index: UInt32
+        public var name: String { String(cString: sieve_cpu_isa_name(index)) }
+        /// Seeds per lane group.
+        public var laneWidth: Int { Int(sieve_cpu_isa_lane_width(index)) }
+        public var description: String { name }
+
+        /// The variants this CPU can run, narrowest first.
+        public static var supported: [InstructionSet] {
+            (0..<sieve_cpu_isa_count()).filter { sieve_cpu_isa_supported($0) }.map(InstructionSet.init)
+        }
+        /// The widest variant this CPU can run.
+        public static var best: InstructionSet { InstructionSet(index: sieve_cpu_isa_best()) }
+    }
+
     public var name: String { "cpu" }
     public var execution: Execution
+    /// The vector-lane variant; the widest this CPU supports by default.
+    public var instructionSet: InstructionSet
     /// The kernel body; `nil` takes the plan's (strided for jump families, streamed otherwise).
     public var strategy: SievePlan.Strategy?
     /// Records one dispatch holds before its chunk is re-run in smaller pieces.
@@ -22,8 +40,9 @@ public struct CPUSieveBackend: SieveBackend {
     public var threads: Int
 
     public init(execution: Execution = .vectorLanes, strategy: SievePlan.Strategy? = nil, capacity: Int = 1 << 16,
-                threads: Int = CPUKernel.defaultThreadCount) {
+                threads: Int = CPUKernel.defaultThreadCount, instructionSet: InstructionSet = .best) {
         precondition(capacity >= 1 && capacity <= Int(UInt32.max))
+        self.instructionSet = instructionSet
         self.execution = execution
         self.strategy = strategy
         self.capacity = capacity
@@ -68,13 +87,14 @@ public struct CPUSieveBackend: SieveBackend {
                         case .perThread:
                             kernel.dispatch(gridSize: Int(count), buffers: buffers, threads: threads)
                         case .vectorLanes:
-                            let width = UInt64(sieve_cpu_sieve_lane_width())
+                            let isa = instructionSet.index
+                            let width = UInt64(sieve_cpu_isa_lane_width(isa))
                             let groups = (count + width - 1) / width
                             let shared = SendableBuffers(pointers: buffers)
                             let code = strategy == .strided ? SIEVE_CPU_STRIDED : SIEVE_CPU_STREAMED
                             CPUGrid.forEachChunk(gridSize: Int(groups), threads: threads) { range in
                                 sieve_cpu_sieve_lanes(
-                                    code.rawValue,
+                                    isa, code.rawValue,
                                     shared.pointers[0].assumingMemoryBound(to: SieveArgs.self),
                                     shared.pointers[1].assumingMemoryBound(to: UInt32.self),
                                     shared.pointers[2].assumingMemoryBound(to: UInt32.self),

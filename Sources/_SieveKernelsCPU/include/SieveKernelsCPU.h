@@ -8,6 +8,7 @@
 #ifndef SIEVE_KERNELS_CPU_H
 #define SIEVE_KERNELS_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../../Shaders/KernelArgs.h"
@@ -39,14 +40,23 @@ void sieve_cpu_generate_lanes(const GenerateArgs *args, uint64_t *outputs, uint3
 /// The CPU's two sieve bodies (Shaders/SieveBody.h).
 enum SieveCPUStrategy { SIEVE_CPU_STRIDED = 0, SIEVE_CPU_STREAMED = 1 };
 
-/// How many seeds one group of `sieve_cpu_sieve_lanes` covers.
-uint32_t sieve_cpu_sieve_lane_width(void);
+/// The instruction-set variants of the vector-lane bodies: 0 is generic (any CPU), then, on
+/// x86-64, "avx2" (x86-64-v3) and "avx512" (x86-64-v4).
+uint32_t sieve_cpu_isa_count(void);
+const char *sieve_cpu_isa_name(uint32_t isa);
+/// Whether this CPU has variant `isa`'s instructions.
+bool sieve_cpu_isa_supported(uint32_t isa);
+/// How many seeds one lane group of variant `isa` covers.
+uint32_t sieve_cpu_isa_lane_width(uint32_t isa);
+/// The widest variant this CPU supports.
+uint32_t sieve_cpu_isa_best(void);
 
 /// What the `sieve_strided` or `sieve_streamed` kernel computes, for the seeds of lane groups
-/// [group_begin, group_end) (group g covers seeds seed_first + g·width ...), vector lanes at a time.
-/// `counter` is the survivor counter (atomic; it counts past the capacity).
-void sieve_cpu_sieve_lanes(uint32_t strategy, const SieveArgs *args, const uint32_t *draws, uint32_t *counter,
-                           SieveRecord *records, uint64_t group_begin, uint64_t group_end);
+/// [group_begin, group_end) of variant `isa` (group g covers seeds seed_first + g·width ...).
+/// `counter` is the survivor counter (atomic; it counts past the capacity). An unsupported `isa`
+/// runs the generic variant.
+void sieve_cpu_sieve_lanes(uint32_t isa, uint32_t strategy, const SieveArgs *args, const uint32_t *draws,
+                           uint32_t *counter, SieveRecord *records, uint64_t group_begin, uint64_t group_end);
 
 #ifdef __cplusplus
 }
