@@ -10,6 +10,9 @@
 //   typedef ... Jump;          a precomputed advance by n steps (uniform: the same for every lane)
 //   Jump jump_for(ulong n)     prepares it, O(log n) (after init: it reads the parameters)
 //   void jump(Jump j)          applies it to every lane, O(1)
+//   Out current() const        the output that belongs to the current state: out_{p + current_offset}
+//                              after p steps (LCGs output their new state: offset 0; pcg32 and
+//                              philox4x32 output from the state before the step: offset 1)
 // and, where the state update is invertible, `void prev()` (the exact inverse of one `next`), and for
 // the host's state kernels `store`/`load` to and from a PrngState.
 //
@@ -174,12 +177,16 @@ struct Pcg32 {
         increment = p.pcg_increment;
         state = L::widen(seed);
     }
-    Out next() {
-        U64 old = state;
-        state = old * 6364136223846793005UL + increment;
-        U xorshifted = L::narrow(((old >> 18) ^ old) >> 27);
-        U rot = L::narrow(old >> 59);
+    enum { current_offset = 1 };
+    Out current() const {
+        U xorshifted = L::narrow(((state >> 18) ^ state) >> 27);
+        U rot = L::narrow(state >> 59);
         return (xorshifted >> rot) | (xorshifted << ((0u - rot) & 31u));
+    }
+    Out next() {
+        Out out = current();
+        state = state * 6364136223846793005UL + increment;
+        return out;
     }
     void prev() {
         state = (state - increment) * inverse_mod_2_64(6364136223846793005UL);
@@ -214,6 +221,8 @@ struct Lcg32 {
         m = p.lcg_m;
         x = seed;  // not reduced: the first step reduces it
     }
+    enum { current_offset = 0 };
+    Out current() const { return x; }
     Out next() {
         if (m == 0) {
             x = x * a + c;
@@ -276,9 +285,11 @@ struct JavaLcg {
         c = p.java_c;
         state = seed & 0xFFFFFFFFFFFFUL;
     }
+    enum { current_offset = 0 };
+    Out current() const { return L::narrow(state >> 16); }
     Out next() {
         state = (state * a + c) & 0xFFFFFFFFFFFFUL;
-        return L::narrow(state >> 16);
+        return current();
     }
     /// Exact inverse; the host asks only when a is odd.
     void prev() {
@@ -310,6 +321,8 @@ struct Minstd {
         U reduced = L::narrow(L::widen(seed) % 0x7FFFFFFFUL);
         x = L::sel(reduced == L::splat(0u), L::splat(1u), reduced);
     }
+    enum { current_offset = 0 };
+    Out current() const { return x; }
     Out next() {
         x = reduce_mersenne31<L>(L::widen(x) * 48271UL);
         return x;
@@ -470,8 +483,10 @@ struct Philox4x32 {
         }
         return c0;
     }
+    enum { current_offset = 1 };
+    Out current() const { return block_word0(counter, key0, key1); }
     Out next() {
-        U out = block_word0(counter, key0, key1);
+        U out = current();
         counter += 1u;
         return out;
     }

@@ -88,13 +88,9 @@ inline SieveUniforms load_uniforms(constant SieveArgs &a) {
 /// rotr(d · q⁻¹ mod 2^32, t) <= floor((2^32 - 1) / M) (Granlund and Montgomery's test).
 template <typename L>
 inline typename L::M draw_matches(typename L::U x, uint r, thread const SieveUniforms &u) {
-    if (u.mod_is_2_32 != 0) {
-        return x == r;
-    }
+    // M = 2^32 arrives as inverse 1, shift 0, limit 0: the test becomes x - r == 0.
     typename L::U d = (x - r) * u.mod_inverse;
-    if (u.mod_shift != 0) {
-        d = (d >> u.mod_shift) | (d << (32u - u.mod_shift));
-    }
+    d = (d >> u.mod_shift) | (d << ((32u - u.mod_shift) & 31u));
     return L::both(x >= r, d <= u.mod_limit);
 }
 
@@ -228,6 +224,14 @@ struct SieveOutcome {
 template <typename L>
 inline void append_records(thread const SieveOutcome<L> &outcome, thread const SieveUniforms &u, ulong first_seed,
                            uint active, device atomic_uint *counter, device SieveRecord *records) {
+    // Most groups keep no seed: test every lane at once before looking at any one.
+    typename L::M kept = outcome.forward_best >= u.forward_min;
+    if (u.reverse_mode == SIEVE_REVERSE_FULL || u.reverse_mode == SIEVE_REVERSE_REFERENCE) {
+        kept = L::either(kept, outcome.reverse_best >= u.reverse_min);
+    }
+    if (!L::any(kept)) {
+        return;
+    }
     for (uint lane = 0; lane < active; ++lane) {
         SieveRecord r = outcome.record(lane, u);
         if (r.flags == 0) {
@@ -244,23 +248,29 @@ inline void append_records(thread const SieveOutcome<L> &outcome, thread const S
 // MARK: - Strided body (jump families)
 
 /// The matches of one window at skip s; stops when no lane in `matters` can reach `needed`.
+///
+/// The generator jumps once to the state whose `current()` output is the window's first, then once
+/// per draw by the stride s + 1: one affine step per draw, whatever the skip.
 template <typename F, typename L>
 inline typename L::U count_strided(thread const SieveUniforms &u, typename F::Seed seeds, device const uint *draws,
                                    thread const SieveWindow &w, uint s, uint needed, typename L::M matters) {
     F generator;
     generator.init(u.params, seeds);
-    generator.jump(generator.jump_for(w.c0 + w.c1 * (ulong(s) + 1UL) - 1UL));
-    typename F::Jump gap = generator.jump_for(ulong(s));
+    ulong stride = ulong(s) + 1UL;
+    generator.jump(generator.jump_for(w.c0 + w.c1 * stride - ulong(F::current_offset)));
+    typename F::Jump step = generator.jump_for(stride);
     typename L::U count = L::splat(0u);
     for (uint i = 0; i < w.count; ++i) {
-        count = L::inc_if(count, draw_matches<L>(generator.next(), draws[w.first_draw + i], u));
+        count = L::inc_if(count, draw_matches<L>(generator.current(), draws[w.first_draw + i], u));
         uint left = w.count - 1u - i;
-        if (left == 0 || !L::any(L::both(matters, count + left >= needed))) {
+        if (left == 0) {
             break;
         }
-        if (s != 0) {
-            generator.jump(gap);
+        // Every fourth draw: stop once no lane that matters can still reach the threshold.
+        if ((i & 3u) == 3u && !L::any(L::both(matters, count + left >= needed))) {
+            break;
         }
+        generator.jump(step);
     }
     return count;
 }

@@ -159,7 +159,11 @@ public struct SievePlan: Sendable {
         a.stream_last = streamRange.upperBound
         a.modulus = parameters.modulus
         if parameters.modulus == UInt64(1) << 32 {
+            // x mod 2^32 = x: the divisibility test with inverse 1, no shift and limit 0 is x - r == 0.
             a.mod_is_2_32 = 1
+            a.mod_inverse = 1
+            a.mod_shift = 0
+            a.mod_limit = 0
         } else {
             let modulus = UInt32(parameters.modulus)
             let shift = UInt32(modulus.trailingZeroBitCount)
