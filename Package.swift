@@ -31,9 +31,11 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        // The sieve on Apple GPUs. Where Metal does not exist (Linux) it builds against
+        // `_MetalEmulation`, so that its host logic runs and is tested everywhere.
         .target(
             name: "SieveMetal",
-            dependencies: ["Sieve"],
+            dependencies: ["Sieve", "_SieveKernelsCPU", "_MetalEmulation"],
             plugins: ["EmbedShaders"]
         ),
         // The TPE sampler and the study store (ask/tell), usable by any program.
@@ -62,6 +64,12 @@ let package = Package(
                 .headerSearchPath("../../Shaders"),
             ]
         ),
+        // The subset of the Metal API that SieveMetal uses, declared as Apple declares it; its
+        // "GPU" runs the per-thread CPU build of the same kernels. Imported only where Metal is not.
+        .target(
+            name: "_MetalEmulation",
+            dependencies: ["_SieveKernelsCPU"]
+        ),
         // Splices quoted #includes into Shaders/*.metal and embeds the text as Swift strings.
         .executableTarget(
             name: "_EmbedShadersTool",
@@ -87,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SieveMetalTests",
-            dependencies: ["SieveMetal", "Sieve"]
+            dependencies: ["SieveMetal", "Sieve", "_MetalEmulation", "_SieveKernelsCPU"]
         ),
         .testTarget(
             name: "StudyTests",

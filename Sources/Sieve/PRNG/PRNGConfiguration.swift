@@ -96,7 +96,7 @@ public struct PRNGConfiguration: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The parameters as the kernels read them (`PrngParams` in `Shaders/KernelArgs.h`).
-    var kernelParams: PrngParams {
+    package var kernelParams: PrngParams {
         var p = PrngParams()
         p.family = family.id.kernelValue
         let value = { (name: String) in self.parameters[name, default: 0] }

@@ -144,10 +144,10 @@ public struct SievePlan: Sendable {
     }
 
     /// The draws buffer: the forward window, then the reverse window.
-    var draws: [UInt32] { forwardDraws + reverseDraws }
+    package var draws: [UInt32] { forwardDraws + reverseDraws }
 
     /// The kernel arguments for `count` seeds from `firstSeed`, with room for `capacity` records.
-    func kernelArgs(firstSeed: UInt64, count: UInt64, capacity: UInt32) -> SieveArgs {
+    package func kernelArgs(firstSeed: UInt64, count: UInt64, capacity: UInt32) -> SieveArgs {
         var a = SieveArgs()
         a.params = parameters.prng.kernelParams
         a.seed_first = firstSeed

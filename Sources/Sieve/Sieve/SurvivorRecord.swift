@@ -46,7 +46,7 @@ public struct SurvivorRecord: Sendable, Hashable, Comparable, CustomStringConver
         self.bidirectionalReverse = bidirectionalReverse
     }
 
-    init(_ r: SieveRecord) {
+    package init(_ r: SieveRecord) {
         self.init(
             seed: r.seed, passed: Passed(rawValue: r.flags), forwardSkip: r.forward_skip,
             forwardMatches: r.forward_matches, reverseSkip: r.reverse_skip, reverseMatches: r.reverse_matches,
