@@ -6,8 +6,8 @@
 /// across the standard workloads, so the sizer learns a rate per plan:
 ///
 /// - a plan's first dispatch has ``Policy/initialSeeds`` seeds;
-/// - after each dispatch it updates the plan's rate (seeds per GPU second, averaged with the
-///   previous estimate) and its survivor density;
+/// - after each dispatch it updates the plan's rate (seeds per GPU second: a slower measurement
+///   replaces the estimate at once, a faster one is averaged in by size) and its survivor density;
 /// - the next dispatch covers `rate × target` seeds, grown at most ``Policy/maxGrowth`` times past
 ///   the largest dispatch measured so far (a first estimate from a tiny dispatch can be far off),
 ///   capped so that the expected survivors fill at most half the record buffer, rounded to whole
@@ -104,9 +104,10 @@ public struct DispatchSizer: Sendable {
         let rate = Double(seeds) / max(seconds, 1e-6)
         let density = Double(survivors) / Double(seeds)
         if var e = estimates[key] {
-            // Weigh the new measurement by its size: a large dispatch says more than a small one.
+            // Slower than expected: believe it at once (the watchdog does not forgive). Faster:
+            // weigh it by its size, as a large dispatch says more than a small one.
             let weight = Double(seeds) / Double(seeds + e.largestSeeds)
-            e.seedsPerSecond = 1 / ((1 - weight) / e.seedsPerSecond + weight / rate)
+            e.seedsPerSecond = rate < e.seedsPerSecond ? rate : 1 / ((1 - weight) / e.seedsPerSecond + weight / rate)
             e.survivorsPerSeed = (1 - weight) * e.survivorsPerSeed + weight * density
             e.largestSeeds = max(e.largestSeeds, seeds)
             e.measurements += 1
