@@ -63,10 +63,12 @@ public struct BenchmarkResult: Sendable {
     /// How many times faster than the plain oracle (on one core, as the oracle runs on one).
     public var ratioToOracle: Double { seedsPerSecond / Double(max(threads, 1)) / oracleSeedsPerSecond }
 
-    /// Runs the workload: `seeds` seeds on `backend`, and the oracle on its baseline seeds.
-    public static func measure(_ workload: StandardWorkload, quick: Bool, backend: SieveBackend, threads: Int) throws -> BenchmarkResult {
+    /// Runs the workload on `backend` (its full or quick seed count, or `seeds` when given), and
+    /// the oracle on its baseline seeds.
+    public static func measure(_ workload: StandardWorkload, quick: Bool, backend: SieveBackend, threads: Int,
+                               seeds: UInt64? = nil) throws -> BenchmarkResult {
         let plan = try workload.plan()
-        let seeds = quick ? workload.quickSeeds : workload.fullSeeds
+        let seeds = seeds ?? (quick ? workload.quickSeeds : workload.fullSeeds)
         // Chunks of 2^26 seeds keep memory small; the time is the sum.
         let clock = ContinuousClock()
         var survivors = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sieve
+import SieveMetal
 
 /// `optimize sieve`: the seeds of a range that explain a window of the history.
 struct SieveCommand: ParsableCommand {
@@ -77,6 +78,8 @@ struct SieveCommand: ParsableCommand {
     @Flag(help: "Print one JSON document: parameters, counts, chance expectations and survivors.")
     var json = false
 
+    @OptionGroup var backendOptions: BackendOptions
+
     func run() throws {
         try reportingErrors {
             let stop = SignalStop()
@@ -92,7 +95,9 @@ struct SieveCommand: ParsableCommand {
             guard size >= 1 else {
                 throw InputError(.invalidOption, source: "--chunk-size", problem: "0 seeds per chunk", fix: "give at least 1")
             }
-            let sweep = SieveSweep(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec, chunkSize: size)
+            let selection = try backendOptions.select()
+            let sweep = SieveSweep(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec,
+                                   backend: selection.backend, chunkSize: size)
             let display = ProgressDisplay(label: "sieve")
             let started = Date()
             var seedsThisRun: UInt128 = 0
@@ -110,7 +115,8 @@ struct SieveCommand: ParsableCommand {
             case .complete(let summary):
                 let seconds = Date().timeIntervalSince(started)
                 let report = SieveReport(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec,
-                                         summary: summary, seconds: seconds, seedsThisRun: seedsThisRun)
+                                         summary: summary, seconds: seconds, seedsThisRun: seedsThisRun,
+                                         backend: selection.name)
                 print(json ? try report.json() : try report.text())
             }
         }

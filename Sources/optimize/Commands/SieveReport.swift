@@ -11,6 +11,9 @@ struct SieveReport {
     let summary: SweepSummary
     let seconds: Double
     let seedsThisRun: UInt128
+    /// The backend this run used ("cpu", "metal", "metal (emulated)"); a resumed sweep may have
+    /// used others before (results are the same on every backend).
+    var backend = "cpu"
 
     static let survivorLimit = 10_000
 
@@ -64,7 +67,7 @@ struct SieveReport {
             "reference_mode": .bool(p.referenceMode),
             "seeds": .string(seeds.description),
             "strategy": .string(plan.strategy.rawValue),
-            "backend": .string("cpu"),
+            "backend": .string(backend),
             "history": .object([
                 "file": .string(history.source), "sha256": .string(history.checksum), "format": .string(history.format.rawValue),
                 "order": .string(history.order.rawValue), "draws": .int(history.count),
@@ -129,6 +132,7 @@ struct SieveReport {
             line("bidirectional survivors", summary.bidirectional, c.bidirectional, c.bidirectionalError),
         ].compactMap { $0 }
         lines.append("  chance model: \(c.model.rawValue) (\(c.reason))")
+        lines.append("  backend: \(backend)")
         let (records, total) = try listedSurvivors()
         if total > 0 {
             lines.append("  \(listsBidirectional ? "bidirectional" : "forward") survivors\(total > 20 ? " (first 20 of \(total))" : ""):")

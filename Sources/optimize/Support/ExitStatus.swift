@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sieve
+import SieveMetal
 
 /// The exit status of each kind of failure: scripts tell them apart without parsing messages.
 enum ExitStatus {
@@ -66,6 +67,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode(ExitStatus.code(for: error.kind))
     } catch let error as KernelError {
         StandardError.write("internal error: \(error)")
+        throw ExitCode(ExitStatus.internalError)
+    } catch let error as MetalBackendError {
+        StandardError.write("GPU error: \(error)")
         throw ExitCode(ExitStatus.internalError)
     }
 }
