@@ -1,5 +1,11 @@
 import Sieve
 
+#if canImport(Metal)
+@preconcurrency import Metal
+#else
+import _MetalEmulation
+#endif
+
 /// Which backend a command asked for: `--backend auto|metal|cpu`.
 public enum BackendRequest: String, CaseIterable, Sendable {
     /// Metal where a real GPU exists, the CPU otherwise.
@@ -34,9 +40,14 @@ public struct BackendSelection: Sendable {
     ///   (and says so); on a Mac without a device it fails.
     /// - `cpu` takes the CPU.
     ///
+    /// - Parameters:
+    ///   - systemDevice: the system's GPU (tests substitute a device); `metalDevice`, the device
+    ///     `metal` runs on.
     /// - Throws: ``MetalBackendError`` when `metal` cannot be set up.
     public static func make(_ request: BackendRequest, cpu: CPUSieveBackend = CPUSieveBackend(),
-                            metal configuration: MetalSieveBackend.Configuration = .init()) throws -> BackendSelection {
+                            metal configuration: MetalSieveBackend.Configuration = .init(),
+                            systemDevice: (any MTLDevice)? = MetalPlatform.systemDevice(),
+                            metalDevice: (any MTLDevice)? = MetalPlatform.defaultDevice()) throws -> BackendSelection {
         func cpuSelection(_ why: String) -> BackendSelection {
             BackendSelection(request: request, backend: cpu,
                              summary: "backend: cpu (\(why); \(cpu.threads) threads, \(cpu.instructionSet) lanes)")
@@ -45,7 +56,7 @@ public struct BackendSelection: Sendable {
         case .cpu:
             return cpuSelection("requested")
         case .auto:
-            guard let device = MetalPlatform.systemDevice() else {
+            guard let device = systemDevice else {
                 return cpuSelection("auto: no Metal device on this machine")
             }
             do {
@@ -55,7 +66,7 @@ public struct BackendSelection: Sendable {
                 return cpuSelection("auto: Metal could not be set up: \(error)")
             }
         case .metal:
-            guard let device = MetalPlatform.defaultDevice() else { throw MetalBackendError.noDevice }
+            guard let device = metalDevice else { throw MetalBackendError.noDevice }
             let metal = try MetalSieveBackend(device: device, configuration: configuration)
             let summary = metal.context.isEmulated
                 ? "backend: metal (emulated: no Metal on this platform, so the per-thread CPU kernels stand in for the GPU; slow)"

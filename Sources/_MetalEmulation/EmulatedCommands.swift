@@ -26,7 +26,7 @@ final class EmulatedCommandQueue: NSObject, MTLCommandQueue, @unchecked Sendable
     var device: any MTLDevice { emulatedDevice }
 
     func makeCommandBuffer() -> (any MTLCommandBuffer)? {
-        EmulatedCommandBuffer(queue: self)
+        emulatedDevice.refusals.contains(.commandBuffers) ? nil : EmulatedCommandBuffer(queue: self)
     }
 }
 

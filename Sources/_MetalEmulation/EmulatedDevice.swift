@@ -14,8 +14,8 @@ import Foundation
 ///   once, spread across cores, then completes with its status, error and GPU times set.
 ///
 /// It is obtained explicitly (``MTLCreateSystemDefaultDevice()`` returns `nil` on a machine
-/// without Metal). Tests use its fault injection (``injectCommandBufferFailure(_:after:)``) and its
-/// modelled timing (``Timing/modeled(secondsPerThread:)``), and read ``statistics``.
+/// without Metal). Tests use its fault injection (``injectCommandBufferFailure(_:after:)``,
+/// ``refusals``) and its modelled timing (``Timing/modeled(secondsPerThread:)``), and read ``statistics``.
 ///
 /// ```swift
 /// let device = MTLEmulatedDevice()
@@ -55,8 +55,22 @@ public final class MTLEmulatedDevice: NSObject, MTLDevice, @unchecked Sendable {
     public var maxThreadsPerThreadgroup: MTLSize { MTLSize(width: 1024, height: 1024, depth: 1024) }
     public var hasUnifiedMemory: Bool { true }
 
+    /// Objects the device can be told to refuse, as Metal does (a `nil` result) when it is out of
+    /// resources.
+    public struct Refusals: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// `makeCommandQueue()` returns `nil`.
+        public static let commandQueues = Refusals(rawValue: 1)
+        /// `MTLCommandQueue.makeCommandBuffer()` returns `nil`.
+        public static let commandBuffers = Refusals(rawValue: 2)
+        /// `makeBuffer(length:options:)` and `makeBuffer(bytes:length:options:)` return `nil`.
+        public static let buffers = Refusals(rawValue: 4)
+    }
+
     private let lock = NSLock()
     private var _statistics = Statistics()
+    private var _refusals: Refusals = []
     private var pendingFaults: [(skip: Int, code: MTLCommandBufferError.Code)] = []
 
     /// - Parameters:
@@ -72,6 +86,12 @@ public final class MTLEmulatedDevice: NSObject, MTLDevice, @unchecked Sendable {
     /// What the device has done so far.
     public var statistics: Statistics { lock.withLock { _statistics } }
 
+    /// What the device refuses to make from now on (until set again).
+    public var refusals: Refusals {
+        get { lock.withLock { _refusals } }
+        set { lock.withLock { _refusals = newValue } }
+    }
+
     /// Makes a command buffer committed later fail as a GPU fault would: its status becomes
     /// `.error`, its `error` an ``MTLCommandBufferError`` with `code`, and none of its dispatches run.
     ///
@@ -86,7 +106,7 @@ public final class MTLEmulatedDevice: NSObject, MTLDevice, @unchecked Sendable {
     // MARK: MTLDevice
 
     public func makeCommandQueue() -> (any MTLCommandQueue)? {
-        EmulatedCommandQueue(device: self)
+        refusals.contains(.commandQueues) ? nil : EmulatedCommandQueue(device: self)
     }
 
     public func makeLibrary(source: String, options: MTLCompileOptions?) throws -> any MTLLibrary {
@@ -107,13 +127,13 @@ public final class MTLEmulatedDevice: NSObject, MTLDevice, @unchecked Sendable {
     }
 
     public func makeBuffer(length: Int, options: MTLResourceOptions) -> (any MTLBuffer)? {
-        guard length > 0 else { return nil }
+        guard length > 0, !refusals.contains(.buffers) else { return nil }
         count { $0.buffersAllocated += 1 }
         return EmulatedBuffer(device: self, length: length, options: options)
     }
 
     public func makeBuffer(bytes pointer: UnsafeRawPointer, length: Int, options: MTLResourceOptions) -> (any MTLBuffer)? {
-        guard length > 0 else { return nil }
+        guard length > 0, !refusals.contains(.buffers) else { return nil }
         let buffer = EmulatedBuffer(device: self, length: length, options: options)
         buffer.contents().copyMemory(from: pointer, byteCount: length)
         count { $0.buffersAllocated += 1 }

@@ -4,7 +4,7 @@ import SieveMetal
 import Testing
 
 #if canImport(Metal)
-import Metal
+@preconcurrency import Metal
 #else
 import _MetalEmulation
 #endif
@@ -12,7 +12,7 @@ import _MetalEmulation
 /// The device the backend tests run on: the GPU on a Mac, the emulated device where Metal does not
 /// exist; `nil` on a Mac without a Metal device.
 enum BackendTestDevice {
-    static let device: (any MTLDevice)? = MetalPlatform.defaultDevice()
+    static var device: (any MTLDevice)? { MetalPlatform.defaultDevice() }
     static var available: Bool { device != nil }
     static let unavailable = "Metal exists here but has no device (a Mac without a GPU, or a VM): nothing to run the backend on"
 
