@@ -17,7 +17,7 @@ public enum ShaderSource {
     /// One compilation unit holding every kernel: the files in name order. Spliced headers keep
     /// their include guards, so a header that two files share compiles once.
     public static var librarySource: String {
-        files.keys.sorted().map { files[$0]! }.joined(separator: "\n")
+        files.sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n")
     }
 
     /// The names of the `kernel` functions in the embedded source: the names Metal looks up.

@@ -20,7 +20,8 @@ import Foundation
 /// ```swift
 /// let device = MTLEmulatedDevice()
 /// let library = try device.makeLibrary(source: source, options: nil)
-/// let pipeline = try device.makeComputePipelineState(function: library.makeFunction(name: "prng_generate")!)
+/// guard let function = library.makeFunction(name: "prng_generate") else { throw … }
+/// let pipeline = try device.makeComputePipelineState(function: function)
 /// ```
 public final class MTLEmulatedDevice: NSObject, MTLDevice, @unchecked Sendable {
     /// How the emulated GPU reports `gpuStartTime` and `gpuEndTime`.
