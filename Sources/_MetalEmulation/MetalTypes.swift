@@ -50,6 +50,7 @@ public func MTLSizeMake(_ width: Int, _ height: Int, _ depth: Int) -> MTLSize {
 /// `MTLResourceOptions` in MTLResource.h: CPU cache mode in bits 0-3, storage mode in bits 4-7,
 /// hazard tracking in bits 8-9).
 public struct MTLResourceOptions: OptionSet, Sendable {
+    /// Mirrors `let rawValue: UInt` and `init(rawValue: UInt)`.
     public let rawValue: UInt
     public init(rawValue: UInt) { self.rawValue = rawValue }
 
@@ -124,9 +125,11 @@ public struct MTLCommandBufferError: CustomNSError, Hashable, @unchecked Sendabl
     public static var errorDomain: String { MTLCommandBufferErrorDomain }
     /// Mirrors the bridged error's `var code: Code { get }`.
     public var code: Code { Code(rawValue: UInt(_nsError.code)) ?? .internal }
+    /// The `CustomNSError` face Apple's bridged errors share: the NSError's code and user info.
     public var errorCode: Int { _nsError.code }
     public var errorUserInfo: [String: Any] { _nsError.userInfo }
 
+    /// Mirror Apple's `static var internal: MTLCommandBufferError.Code { get }` and its siblings.
     public static var `internal`: Code { .internal }
     public static var timeout: Code { .timeout }
     public static var pageFault: Code { .pageFault }
@@ -162,9 +165,11 @@ public struct MTLLibraryError: CustomNSError, Hashable, @unchecked Sendable {
     public static var errorDomain: String { MTLLibraryErrorDomain }
     /// Mirrors the bridged error's `var code: Code { get }`.
     public var code: Code { Code(rawValue: UInt(_nsError.code)) ?? .internal }
+    /// The `CustomNSError` face Apple's bridged errors share: the NSError's code and user info.
     public var errorCode: Int { _nsError.code }
     public var errorUserInfo: [String: Any] { _nsError.userInfo }
 
+    /// Mirror Apple's `static var compileFailure: MTLLibraryError.Code { get }` and its siblings.
     public static var unsupported: Code { .unsupported }
     public static var compileFailure: Code { .compileFailure }
     public static var functionNotFound: Code { .functionNotFound }
@@ -190,6 +195,7 @@ open class MTLCompileOptions: NSObject, NSCopying {
         super.init()
     }
 
+    /// `NSCopying`, which Apple's class adopts.
     open func copy(with zone: NSZone? = nil) -> Any {
         let copy = MTLCompileOptions()
         copy.preprocessorMacros = preprocessorMacros
@@ -231,6 +237,7 @@ open class MTLFunctionConstantValues: NSObject, NSCopying {
         entries.removeAll()
     }
 
+    /// `NSCopying`, which Apple's class adopts.
     open func copy(with zone: NSZone? = nil) -> Any {
         let copy = MTLFunctionConstantValues()
         copy.entries = entries
