@@ -384,6 +384,38 @@ struct Mt19937 {
             index += 1;
         }
     }
+
+    /// out_1 ... out_last without the 624-word state, for last <= 227: the first twist makes
+    /// output p from words p - 1, p and p + 396 of the seeded state, so the seeding chain stops at
+    /// word last + 396 and keeps only the words it needs (php_mt_seed's observation).
+    static void first_outputs(Seed seed, uint last, thread Out *out) {
+        U low[65];   // words 0 ... last (last <= 64)
+        U high[64];  // words 397 ... last + 396
+        U x = seed;
+        low[0] = x;
+        uint i = 1;
+        for (; i <= last; ++i) {
+            x = 1812433253u * (x ^ (x >> 30)) + i;
+            low[i] = x;
+        }
+        for (; i < 397; ++i) {
+            x = 1812433253u * (x ^ (x >> 30)) + i;
+        }
+        for (; i < last + 397u; ++i) {
+            x = 1812433253u * (x ^ (x >> 30)) + i;
+            high[i - 397u] = x;
+        }
+        for (uint p = 0; p < last; ++p) {
+            U y = (low[p] & 0x80000000u) | (low[p + 1] & 0x7FFFFFFFu);
+            U odd_mask = L::splat(0u) - (y & 1u);
+            U v = high[p] ^ (y >> 1) ^ (odd_mask & 0x9908B0DFu);
+            v ^= v >> 11;
+            v ^= (v << 7) & 0x9D2C5680u;
+            v ^= (v << 15) & 0xEFC60000u;
+            v ^= v >> 18;
+            out[p] = v;
+        }
+    }
 };
 
 // MARK: - xoshiro256++ (canonical step; s0 = seed and three fixed words)
