@@ -227,7 +227,7 @@ struct Lcg32 {
         if (m == 0) {
             x = x * a + c;
         } else if (m == 0x7FFFFFFFUL) {
-            x = reduce_mersenne31<L>(L::widen(x) * ulong(a) + ulong(c));
+            x = reduce_mersenne31<L>(L::widen(x) * ulong(uint(a)) + ulong(uint(c)));
         } else {
             x = L::narrow((L::widen(x) * ulong(a) + ulong(c)) % m);
         }
@@ -254,9 +254,10 @@ struct Lcg32 {
         if (m == 0) {
             x = x * uint(j.a) + uint(j.c);
         } else if (m == 0x7FFFFFFFUL) {
-            x = reduce_mersenne31<L>(L::widen(x) * j.a + j.c);
+            // j.a, j.c < m < 2^32: saying so lets a 32x32 -> 64-bit multiply do.
+            x = reduce_mersenne31<L>(L::widen(x) * ulong(uint(j.a)) + ulong(uint(j.c)));
         } else {
-            x = L::narrow((L::widen(x) * j.a + j.c) % m);
+            x = L::narrow((L::widen(x) * ulong(uint(j.a)) + ulong(uint(j.c))) % m);
         }
     }
     void discard(ulong n) {
@@ -332,7 +333,7 @@ struct Minstd {
     }
     typedef AffineMap64 Jump;
     Jump jump_for(ulong n) const { return affine_power_mod(48271UL, 0UL, 0x7FFFFFFFUL, n); }
-    void jump(Jump j) { x = reduce_mersenne31<L>(L::widen(x) * j.a); }
+    void jump(Jump j) { x = reduce_mersenne31<L>(L::widen(x) * ulong(uint(j.a))); }  // j.a < 2^31
     void discard(ulong n) { jump(jump_for(n)); }
     void store(thread PrngState &s) const { s.words[0] = x; }
     void load(thread const PrngParams &, thread const PrngState &s) { x = uint(s.words[0]); }
