@@ -37,7 +37,7 @@ public struct StandardWorkload: Sendable, Identifiable {
             make("W3", "java_lcg, k = 100, skip 0, 50/100 matches", PRNGConfiguration(.java_lcg), window: 100, skips: 0...0,
                  threshold: .matches(50), full: 1 << 31, quick: 1 << 25, oracle: 1 << 12),
             make("W4", "lcg32 (m = 2^31 - 1), k = 512, skips 0-20, threshold 0.01", PRNGConfiguration(.lcg32), window: 512, skips: 0...20,
-                 threshold: try Threshold(fraction: "0.01"), full: 1 << 26, quick: 1 << 22, oracle: 1 << 8),
+                 threshold: try Threshold(fraction: "0.01"), full: 1 << 23, quick: 1 << 20, oracle: 1 << 6),
             make("W5", "java_lcg, k = 30, skips 0-16, threshold 0.5", PRNGConfiguration(.java_lcg), window: 30, skips: 0...16,
                  threshold: try Threshold(fraction: "0.5"), full: 1 << 30, quick: 1 << 24, oracle: 1 << 10),
         ]
