@@ -105,6 +105,7 @@ typedef struct SieveArgs {
     PrngParams params;
     sieve_u64 seed_first;       // the seed of grid position 0
     sieve_u64 seed_count;       // positions at or past this do nothing
+    sieve_u64 seed_stride;      // grid position g sieves seed_first + g·seed_stride
     SieveWindow forward;
     SieveWindow reverse;
     sieve_u64 stream_first;     // sieve_streamed walks outputs stream_first ... stream_last

@@ -223,7 +223,7 @@ struct SieveOutcome {
 /// the capacity it only counts, so that the host sees the overflow and re-runs the chunk in pieces.
 template <typename L>
 inline void append_records(thread const SieveOutcome<L> &outcome, thread const SieveUniforms &u, ulong first_seed,
-                           uint active, device atomic_uint *counter, device SieveRecord *records) {
+                           ulong stride, uint active, device atomic_uint *counter, device SieveRecord *records) {
     // Most groups keep no seed: test every lane at once before looking at any one.
     typename L::M kept = outcome.forward_best >= u.forward_min;
     if (u.reverse_mode == SIEVE_REVERSE_FULL || u.reverse_mode == SIEVE_REVERSE_REFERENCE) {
@@ -237,7 +237,7 @@ inline void append_records(thread const SieveOutcome<L> &outcome, thread const S
         if (r.flags == 0) {
             continue;
         }
-        r.seed = first_seed + ulong(lane);
+        r.seed = first_seed + ulong(lane) * stride;
         uint slot = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed);
         if (slot < u.capacity) {
             records[slot] = r;
