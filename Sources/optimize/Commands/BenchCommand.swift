@@ -15,6 +15,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run only these workloads, comma-separated (W1,...,W5).", valueName: "ids"))
     var only: String?
 
+    @Flag(help: "Measure brute force: no low-bit class pruning (which skips most seeds of W2, W3 and W5).")
+    var noPrune = false
+
     @Option(help: "Threads for the sieve (default: every core).")
     var threads: Int?
 
@@ -31,7 +34,7 @@ struct BenchCommand: ParsableCommand {
         var results: [BenchmarkResult] = []
         for workload in workloads {
             if !json { StandardError.write("running \(workload.id): \(workload.summary)…") }
-            results.append(try BenchmarkResult.measure(workload, quick: quick, backend: CPUSieveBackend(threads: threads), threads: threads))
+            results.append(try BenchmarkResult.measure(workload, quick: quick, backend: CPUSieveBackend(threads: threads, pruneLowBitClasses: !noPrune), threads: threads))
         }
         if json {
             let entries: [JSONOutput] = results.map { r in
@@ -46,7 +49,7 @@ struct BenchCommand: ParsableCommand {
                     "ratio_to_oracle_per_core": .double(r.ratioToOracle),
                 ])
             }
-            print(JSONOutput.object(["quick": .bool(quick), "results": .array(entries)]).rendered())
+            print(JSONOutput.object(["quick": .bool(quick), "pruning": .bool(!noPrune), "results": .array(entries)]).rendered())
             return
         }
         var rows = [["workload", "seeds", "wall", "seeds/s", "hypotheses/s", "threads", "seeds/core-s", "oracle/core-s", "× oracle"]]
