@@ -72,7 +72,7 @@ typedef struct StateArgs {
     sieve_u32 reserved;
 } StateArgs;
 
-// MARK: - The sieve (SEMANTICS.md §2–4, Sieve.metal)
+// MARK: - The sieve (docs/semantics.md §2–4, Sieve.metal)
 
 /// How the reverse window is tested.
 enum SieveReverseMode {

@@ -1,4 +1,4 @@
-// SieveBody.h — the sieve (SEMANTICS.md §2–4), written once as lane-wise bodies.
+// SieveBody.h — the sieve (docs/semantics.md §2–4), written once as lane-wise bodies.
 //
 // For a group of seeds (one per lane) and every skip s in [skip_min, skip_max], a window's count is
 //     m(s) = #{ i < k : out_{c0 + (c1 + i)(s + 1)} mod M == draw_i }

@@ -2,7 +2,7 @@ import Foundation
 import Sieve
 import Testing
 
-@Suite("Draw histories (SEMANTICS.md §1)")
+@Suite("Draw histories (docs/semantics.md §1)")
 struct DrawHistoryTests {
     func write(_ text: String, _ name: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString)")

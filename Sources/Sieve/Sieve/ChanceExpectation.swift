@@ -1,6 +1,6 @@
 import RealModule
 
-/// How many survivors a sieve would keep by chance alone (SEMANTICS.md §5), next to which every
+/// How many survivors a sieve would keep by chance alone (docs/semantics.md §5), next to which every
 /// observed count is reported.
 ///
 /// Two models:

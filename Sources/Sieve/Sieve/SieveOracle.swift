@@ -1,4 +1,4 @@
-/// The sieve of SEMANTICS.md written as plainly as possible: one seed, one skip, one output at a
+/// The sieve of docs/semantics.md written as plainly as possible: one seed, one skip, one output at a
 /// time, no tricks.
 ///
 /// For every seed and skip it takes the seed's stream from its first output, one output after
