@@ -25,6 +25,15 @@ let package = Package(
             path: "Benchmarks/PRNGStreams",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "SieveWorkloads",
+            dependencies: [
+                .product(name: "Sieve", package: "optimize"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SieveWorkloads",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

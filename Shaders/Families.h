@@ -227,7 +227,7 @@ struct Lcg32 {
         if (m == 0) {
             x = x * a + c;
         } else if (m == 0x7FFFFFFFUL) {
-            x = reduce_mersenne31<L>(L::widen(x) * ulong(a) + ulong(c));
+            x = reduce_mersenne31<L>(L::widen(x) * ulong(uint(a)) + ulong(uint(c)));
         } else {
             x = L::narrow((L::widen(x) * ulong(a) + ulong(c)) % m);
         }
@@ -254,9 +254,10 @@ struct Lcg32 {
         if (m == 0) {
             x = x * uint(j.a) + uint(j.c);
         } else if (m == 0x7FFFFFFFUL) {
-            x = reduce_mersenne31<L>(L::widen(x) * j.a + j.c);
+            // j.a, j.c < m < 2^32: saying so lets a 32x32 -> 64-bit multiply do.
+            x = reduce_mersenne31<L>(L::widen(x) * ulong(uint(j.a)) + ulong(uint(j.c)));
         } else {
-            x = L::narrow((L::widen(x) * j.a + j.c) % m);
+            x = L::narrow((L::widen(x) * ulong(uint(j.a)) + ulong(uint(j.c))) % m);
         }
     }
     void discard(ulong n) {
@@ -332,7 +333,7 @@ struct Minstd {
     }
     typedef AffineMap64 Jump;
     Jump jump_for(ulong n) const { return affine_power_mod(48271UL, 0UL, 0x7FFFFFFFUL, n); }
-    void jump(Jump j) { x = reduce_mersenne31<L>(L::widen(x) * j.a); }
+    void jump(Jump j) { x = reduce_mersenne31<L>(L::widen(x) * ulong(uint(j.a))); }  // j.a < 2^31
     void discard(ulong n) { jump(jump_for(n)); }
     void store(thread PrngState &s) const { s.words[0] = x; }
     void load(thread const PrngParams &, thread const PrngState &s) { x = uint(s.words[0]); }
@@ -382,6 +383,38 @@ struct Mt19937 {
                 twist();
             }
             index += 1;
+        }
+    }
+
+    /// out_1 ... out_last without the 624-word state, for last <= 227: the first twist makes
+    /// output p from words p - 1, p and p + 396 of the seeded state, so the seeding chain stops at
+    /// word last + 396 and keeps only the words it needs (php_mt_seed's observation).
+    static void first_outputs(Seed seed, uint last, thread Out *out) {
+        U low[65];   // words 0 ... last (last <= 64)
+        U high[64];  // words 397 ... last + 396
+        U x = seed;
+        low[0] = x;
+        uint i = 1;
+        for (; i <= last; ++i) {
+            x = 1812433253u * (x ^ (x >> 30)) + i;
+            low[i] = x;
+        }
+        for (; i < 397; ++i) {
+            x = 1812433253u * (x ^ (x >> 30)) + i;
+        }
+        for (; i < last + 397u; ++i) {
+            x = 1812433253u * (x ^ (x >> 30)) + i;
+            high[i - 397u] = x;
+        }
+        for (uint p = 0; p < last; ++p) {
+            U y = (low[p] & 0x80000000u) | (low[p + 1] & 0x7FFFFFFFu);
+            U odd_mask = L::splat(0u) - (y & 1u);
+            U v = high[p] ^ (y >> 1) ^ (odd_mask & 0x9908B0DFu);
+            v ^= v >> 11;
+            v ^= (v << 7) & 0x9D2C5680u;
+            v ^= (v << 15) & 0xEFC60000u;
+            v ^= v >> 18;
+            out[p] = v;
         }
     }
 };

@@ -72,7 +72,7 @@ typedef struct StateArgs {
     sieve_u32 reserved;
 } StateArgs;
 
-// MARK: - The sieve (SEMANTICS.md §2–4, Sieve.metal)
+// MARK: - The sieve (docs/semantics.md §2–4, Sieve.metal)
 
 /// How the reverse window is tested.
 enum SieveReverseMode {
@@ -105,6 +105,7 @@ typedef struct SieveArgs {
     PrngParams params;
     sieve_u64 seed_first;       // the seed of grid position 0
     sieve_u64 seed_count;       // positions at or past this do nothing
+    sieve_u64 seed_stride;      // grid position g sieves seed_first + g·seed_stride
     SieveWindow forward;
     SieveWindow reverse;
     sieve_u64 stream_first;     // sieve_streamed walks outputs stream_first ... stream_last

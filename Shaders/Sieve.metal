@@ -19,7 +19,7 @@ kernel void sieve_strided(constant SieveArgs &args [[buffer(0)]],
         return;
     }
     SieveUniforms u = load_uniforms(args);
-    ulong seed = args.seed_first + ulong(gid);
+    ulong seed = args.seed_first + ulong(gid) * args.seed_stride;
     SieveOutcome<ScalarLanes> outcome;
     outcome.reset(u.skip_min);
     switch (u.params.family) {
@@ -30,7 +30,7 @@ kernel void sieve_strided(constant SieveArgs &args [[buffer(0)]],
         case PRNG_PHILOX4X32: sieve_strided_group<Philox4x32<ScalarLanes>, ScalarLanes>(u, seed, draws, outcome); break;
         default: return;
     }
-    append_records<ScalarLanes>(outcome, u, seed, 1u, counter, records);
+    append_records<ScalarLanes>(outcome, u, seed, 1UL, 1u, counter, records);
 }
 
 /// The streamed sieve, for every family: one pass over each seed's stream.
@@ -43,11 +43,11 @@ kernel void sieve_streamed(constant SieveArgs &args [[buffer(0)]],
         return;
     }
     SieveUniforms u = load_uniforms(args);
-    ulong seed = args.seed_first + ulong(gid);
+    ulong seed = args.seed_first + ulong(gid) * args.seed_stride;
     SieveOutcome<ScalarLanes> outcome;
     outcome.reset(u.skip_min);
 #define SIEVE_STREAMED(F) sieve_streamed_group<F, ScalarLanes>(u, seed, draws, outcome)
     SIEVE_SWITCH_FAMILY(u.params.family, ScalarLanes, SIEVE_STREAMED)
 #undef SIEVE_STREAMED
-    append_records<ScalarLanes>(outcome, u, seed, 1u, counter, records);
+    append_records<ScalarLanes>(outcome, u, seed, 1UL, 1u, counter, records);
 }

@@ -1,4 +1,4 @@
-// SieveBody.h — the sieve (SEMANTICS.md §2–4), written once as lane-wise bodies.
+// SieveBody.h — the sieve (docs/semantics.md §2–4), written once as lane-wise bodies.
 //
 // For a group of seeds (one per lane) and every skip s in [skip_min, skip_max], a window's count is
 //     m(s) = #{ i < k : out_{c0 + (c1 + i)(s + 1)} mod M == draw_i }
@@ -223,7 +223,7 @@ struct SieveOutcome {
 /// the capacity it only counts, so that the host sees the overflow and re-runs the chunk in pieces.
 template <typename L>
 inline void append_records(thread const SieveOutcome<L> &outcome, thread const SieveUniforms &u, ulong first_seed,
-                           uint active, device atomic_uint *counter, device SieveRecord *records) {
+                           ulong stride, uint active, device atomic_uint *counter, device SieveRecord *records) {
     // Most groups keep no seed: test every lane at once before looking at any one.
     typename L::M kept = outcome.forward_best >= u.forward_min;
     if (u.reverse_mode == SIEVE_REVERSE_FULL || u.reverse_mode == SIEVE_REVERSE_REFERENCE) {
@@ -237,7 +237,7 @@ inline void append_records(thread const SieveOutcome<L> &outcome, thread const S
         if (r.flags == 0) {
             continue;
         }
-        r.seed = first_seed + ulong(lane);
+        r.seed = first_seed + ulong(lane) * stride;
         uint slot = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed);
         if (slot < u.capacity) {
             records[slot] = r;
@@ -323,6 +323,59 @@ inline bool feed_window(thread const SieveUniforms &u, device const uint *draws,
     return L::any(count + (w.count - next) >= needed);
 }
 
+/// The counters of the streamed body: per skip (index k = s - skip_min) and window.
+template <typename L>
+struct StreamCounters {
+    typename L::U forward_count[SIEVE_MAX_SKIPS_PER_PASS];
+    typename L::U reverse_count[SIEVE_MAX_SKIPS_PER_PASS];
+    uint forward_next[SIEVE_MAX_SKIPS_PER_PASS];
+    uint reverse_next[SIEVE_MAX_SKIPS_PER_PASS];
+    bool forward_open[SIEVE_MAX_SKIPS_PER_PASS];
+    bool reverse_open[SIEVE_MAX_SKIPS_PER_PASS];
+};
+
+/// Feeds every open (window, skip) with the outputs at positions [base, end); returns whether any
+/// is still open.
+template <typename L>
+inline bool feed_segment(thread const SieveUniforms &u, device const uint *draws, thread const typename L::U *kept,
+                         ulong base, ulong end, bool whole_output, uint skips, thread StreamCounters<L> &c) {
+    bool any_open = false;
+    for (uint k = 0; k < skips; ++k) {
+        ulong stride = ulong(u.skip_min + k) + 1UL;
+        if (c.forward_open[k]) {
+            c.forward_open[k] = feed_window<L>(u, draws, u.forward, stride, kept, base, end, whole_output,
+                                               u.forward_min, c.forward_count[k], c.forward_next[k]);
+        }
+        if (c.reverse_open[k]) {
+            c.reverse_open[k] = feed_window<L>(u, draws, u.reverse, stride, kept, base, end, whole_output,
+                                               u.reverse_min, c.reverse_count[k], c.reverse_next[k]);
+        }
+        any_open = any_open || c.forward_open[k] || c.reverse_open[k];
+    }
+    return any_open;
+}
+
+/// A shortcut some families have for the first outputs of a stream (none by default).
+template <typename F>
+struct StreamPrefix {
+    static bool applies(thread const SieveUniforms &) { return false; }
+    template <typename Seed, typename U>
+    static void fill(thread const SieveUniforms &, Seed, thread U *) {}
+};
+
+/// mt19937: the first outputs without the 624-word state, when the stream ends by output 64.
+template <typename L>
+struct StreamPrefix<Mt19937<L> > {
+    static bool applies(thread const SieveUniforms &u) { return u.stream_last <= 64UL; }
+    static void fill(thread const SieveUniforms &u, typename L::U seeds, thread typename L::U *kept) {
+        typename L::U outputs[64];
+        Mt19937<L>::first_outputs(seeds, uint(u.stream_last), outputs);
+        for (ulong p = u.stream_first; p <= u.stream_last; ++p) {
+            kept[p - u.stream_first] = outputs[p - 1UL];
+        }
+    }
+};
+
 template <typename F, typename L>
 inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 seeds64, device const uint *draws,
                                  thread SieveOutcome<L> &outcome) {
@@ -331,52 +384,39 @@ inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 
     const bool has_reverse = u.reverse_mode != SIEVE_REVERSE_NONE && u.reverse.count > 0;
     const bool whole_output = sizeof(typename F::Out) == sizeof(U);
 
-    U forward_count[SIEVE_MAX_SKIPS_PER_PASS];
-    U reverse_count[SIEVE_MAX_SKIPS_PER_PASS];
-    uint forward_next[SIEVE_MAX_SKIPS_PER_PASS];
-    uint reverse_next[SIEVE_MAX_SKIPS_PER_PASS];
-    bool forward_open[SIEVE_MAX_SKIPS_PER_PASS];
-    bool reverse_open[SIEVE_MAX_SKIPS_PER_PASS];
+    StreamCounters<L> counters;
     for (uint k = 0; k < skips; ++k) {
-        forward_count[k] = L::splat(0u);
-        reverse_count[k] = L::splat(0u);
-        forward_next[k] = 0u;
-        reverse_next[k] = 0u;
-        forward_open[k] = u.forward.count > 0;
-        reverse_open[k] = has_reverse;
+        counters.forward_count[k] = L::splat(0u);
+        counters.reverse_count[k] = L::splat(0u);
+        counters.forward_next[k] = 0u;
+        counters.reverse_next[k] = 0u;
+        counters.forward_open[k] = u.forward.count > 0;
+        counters.reverse_open[k] = has_reverse;
     }
 
-    F generator;
-    generator.init(u.params, seeds_for<F, L>(seeds64));
-    generator.discard(u.stream_first - 1UL);
     U kept[SIEVE_SEGMENT];
-    for (ulong base = u.stream_first; base <= u.stream_last;) {
-        ulong remaining = u.stream_last - base + 1UL;
-        uint filled = remaining < ulong(SIEVE_SEGMENT) ? uint(remaining) : uint(SIEVE_SEGMENT);
-        for (uint j = 0; j < filled; ++j) {
-            kept[j] = kept_output<L>(generator.next(), u);
-        }
-        ulong end = base + ulong(filled);
-        bool any_open = false;
-        for (uint k = 0; k < skips; ++k) {
-            ulong stride = ulong(u.skip_min + k) + 1UL;
-            if (forward_open[k]) {
-                forward_open[k] = feed_window<L>(u, draws, u.forward, stride, kept, base, end, whole_output,
-                                                 u.forward_min, forward_count[k], forward_next[k]);
+    if (StreamPrefix<F>::applies(u)) {
+        StreamPrefix<F>::fill(u, seeds_for<F, L>(seeds64), kept);
+        feed_segment<L>(u, draws, kept, u.stream_first, u.stream_last + 1UL, whole_output, skips, counters);
+    } else {
+        F generator;
+        generator.init(u.params, seeds_for<F, L>(seeds64));
+        generator.discard(u.stream_first - 1UL);
+        for (ulong base = u.stream_first; base <= u.stream_last;) {
+            ulong remaining = u.stream_last - base + 1UL;
+            uint filled = remaining < ulong(SIEVE_SEGMENT) ? uint(remaining) : uint(SIEVE_SEGMENT);
+            for (uint j = 0; j < filled; ++j) {
+                kept[j] = kept_output<L>(generator.next(), u);
             }
-            if (reverse_open[k]) {
-                reverse_open[k] = feed_window<L>(u, draws, u.reverse, stride, kept, base, end, whole_output,
-                                                 u.reverse_min, reverse_count[k], reverse_next[k]);
+            ulong end = base + ulong(filled);
+            if (!feed_segment<L>(u, draws, kept, base, end, whole_output, skips, counters)) {
+                break;
             }
-            any_open = any_open || forward_open[k] || reverse_open[k];
+            base = end;
         }
-        if (!any_open) {
-            break;
-        }
-        base = end;
     }
     for (uint k = 0; k < skips; ++k) {
-        outcome.add(u.skip_min + k, forward_count[k], has_reverse, reverse_count[k], u);
+        outcome.add(u.skip_min + k, counters.forward_count[k], has_reverse, counters.reverse_count[k], u);
     }
 }
 

@@ -94,8 +94,8 @@ struct InstructionSet {
 const InstructionSet instruction_sets[] = {
     {"generic", 8, &sieve_groups_generic},
 #if defined(__x86_64__)
-    {"avx2", 16, &sieve_groups_avx2},
-    {"avx512", 32, &sieve_groups_avx512},
+    {"avx2", 32, &sieve_groups_avx2},
+    {"avx512", 64, &sieve_groups_avx512},
 #endif
 };
 

@@ -13,9 +13,9 @@ typedef void (*SieveGroupsFunction)(uint32_t strategy, const SieveArgs *args, co
 /// Any CPU: 8 lanes of 32 bits.
 void sieve_groups_generic(uint32_t, const SieveArgs *, const uint32_t *, uint32_t *, SieveRecord *, uint64_t, uint64_t);
 #if defined(__x86_64__)
-/// x86-64-v3 (AVX2, BMI2, FMA): 16 lanes.
+/// x86-64-v3 (AVX2, BMI2, FMA): 32 lanes.
 void sieve_groups_avx2(uint32_t, const SieveArgs *, const uint32_t *, uint32_t *, SieveRecord *, uint64_t, uint64_t);
-/// x86-64-v4 (AVX-512 F, BW, CD, DQ, VL) with 512-bit vectors: 32 lanes.
+/// x86-64-v4 (AVX-512 F, BW, CD, DQ, VL) with 512-bit vectors: 64 lanes (four vectors in flight).
 void sieve_groups_avx512(uint32_t, const SieveArgs *, const uint32_t *, uint32_t *, SieveRecord *, uint64_t, uint64_t);
 #endif
 

@@ -19,7 +19,7 @@ void sieve_groups(uint32_t strategy, const SieveArgs &args, const uint32_t *draw
         }
         uint64_t left = args.seed_count - first;
         uint32_t active = left < uint64_t(L::lanes) ? uint32_t(left) : uint32_t(L::lanes);
-        U64 seeds = L::splat64(args.seed_first + first) + iota;
+        U64 seeds = L::splat64(args.seed_first + first * args.seed_stride) + iota * args.seed_stride;
         SieveOutcome<L> outcome;
         outcome.reset(u.skip_min);
         if (strategy == SIEVE_CPU_STRIDED) {
@@ -36,6 +36,6 @@ void sieve_groups(uint32_t strategy, const SieveArgs &args, const uint32_t *draw
             SIEVE_SWITCH_FAMILY(u.params.family, L, SIEVE_STREAMED_LANES)
 #undef SIEVE_STREAMED_LANES
         }
-        append_records<L>(outcome, u, args.seed_first + first, active, counter, records);
+        append_records<L>(outcome, u, args.seed_first + first * args.seed_stride, args.seed_stride, active, counter, records);
     }
 }

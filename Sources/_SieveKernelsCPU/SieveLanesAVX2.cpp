@@ -30,7 +30,7 @@ using namespace metal;
 
 void sieve_groups_avx2(uint32_t strategy, const SieveArgs *args, const uint32_t *draws, uint32_t *counter, SieveRecord *records,
         uint64_t begin, uint64_t end) {
-    sieve_avx2::sieve_groups<sieve_avx2::VectorLanes<16> >(strategy, *args, draws, reinterpret_cast<metal::atomic_uint *>(counter),
+    sieve_avx2::sieve_groups<sieve_avx2::VectorLanes<32> >(strategy, *args, draws, reinterpret_cast<metal::atomic_uint *>(counter),
                                               records, begin, end);
 }
 #pragma clang attribute pop

@@ -29,7 +29,7 @@ struct VectorLanes {
     static M either(M a, M b) { return a | b; }
     static M narrow_mask(M64 m) { return __builtin_convertvector(m, M); }
     /// c + 1 where m holds (m is -1 there), c elsewhere.
-    static U inc_if(U c, M m) { return c - (U)m; }
+    static U inc_if(U c, M m) { return m ? c + 1u : c; }
     static uint32_t lane(U v, uint32_t i) { return v[i]; }
     static bool lane_mask(M m, uint32_t i) { return m[i] != 0; }
 };

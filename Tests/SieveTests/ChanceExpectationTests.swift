@@ -1,7 +1,7 @@
 import Sieve
 import Testing
 
-@Suite("Chance expectations (SEMANTICS.md §5)")
+@Suite("Chance expectations (docs/semantics.md §5)")
 struct ChanceExpectationTests {
     /// A random history and a sieve loose enough that chance survivors number in the hundreds.
     func randomPlan(_ id: PRNGFamily.ID, modulus: UInt64, seed: UInt64, scope: SieveParameters.ReverseScope = .fullRange) throws -> SievePlan {

@@ -106,6 +106,35 @@ struct SieveOracleTests {
         }
     }
 
+    @Test("low-bit class pruning keeps exactly the survivors of the plain sweep", arguments: [
+        (PRNGFamily.ID.lcg32, UInt64(1000)), (.lcg32, 1 << 20), (.lcg32, 1 << 32), (.java_lcg, 2), (.java_lcg, 1000),
+    ])
+    func lowBitPruning(_ id: PRNGFamily.ID, _ modulus: UInt64) throws {
+        var random = SplitMix64(seed: modulus ^ 0x10B1)
+        let prng = id == .lcg32 ? try PRNGConfiguration(family: .family(.lcg32), parameters: ["m": 0]) : PRNGConfiguration(id)
+        for _ in 0..<3 {
+            // A planted seed in the range, and thresholds that few low-bit classes meet.
+            let planted = 1_000_000 + random.below(1 << 20)
+            let skip = random.below(4)
+            var residues = try prng.outputs(seed: planted, count: 40, burn: 3, skip: skip).map { UInt32($0 % modulus) }
+            for index in 0..<40 where modulus > 2 && random.below(5) == 0 { residues[index] = UInt32(random.below(modulus)) }
+            let parameters = SieveParameters(
+                prng: prng, modulus: modulus, window: 12, offset: 20, reverseWindow: 8, skips: 0...3, burn: 3,
+                forwardThreshold: .matches(modulus == 2 ? 12 : 6), reverseThreshold: .matches(modulus == 2 ? 8 : 3),
+                reverseScope: random.below(2) == 0 ? .fullRange : .forwardSurvivors)
+            let plan = try SievePlan(parameters: parameters, residues: residues)
+            let classes = try #require(plan.lowBitClasses)
+            let seeds = SeedRange(first: 1_000_000, last: 1_000_000 + (UInt64(1) << UInt64(max(classes.classBits + 1, 21))) - 1)
+            let pruning = CPUSieveBackend()
+            let living = try #require(try pruning.livingClassCount(of: plan))
+            #expect(try pruning.prunes(plan, seeds: seeds), "the pruned path must run: \(living) classes live")
+            let pruned = try pruning.survivors(of: plan, seeds: seeds)
+            let plain = try CPUSieveBackend(pruneLowBitClasses: false).survivors(of: plan, seeds: seeds)
+            #expect(pruned == plain, "\(id) M=\(modulus)")
+            #expect(pruned.contains { $0.seed == planted }, "\(id) M=\(modulus): planted seed")
+        }
+    }
+
     @Test("a buffer that overflows is re-run in pieces, with the same survivors")
     func overflowIsResplit() throws {
         var random = SplitMix64(seed: 0x0F10)

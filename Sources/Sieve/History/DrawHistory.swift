@@ -1,6 +1,6 @@
 import Foundation
 
-/// A draw history: the observed draws, oldest first, as loaded from a file (SEMANTICS.md §1).
+/// A draw history: the observed draws, oldest first, as loaded from a file (docs/semantics.md §1).
 ///
 /// Loading reads the reference's JSON format, CSV with a header row, or plain text; puts the draws in
 /// chronological order (by date and session when the file has dates); keeps only the chosen

@@ -1,4 +1,4 @@
-/// The file formats of a draw history (SEMANTICS.md §1).
+/// The file formats of a draw history (docs/semantics.md §1).
 public enum DrawHistoryFormat: String, Sendable, CaseIterable {
     /// The reference system's format: `[{"draw": 843, "session": "midday"}, …]`.
     case json

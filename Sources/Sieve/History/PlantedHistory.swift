@@ -1,6 +1,6 @@
 /// A draw history generated from a known seed: how users and tests plant seeds.
 ///
-/// Draw `j` is `out_{burn + (j+1)(skip+1)} mod modulus` of the seed's stream (SEMANTICS.md §2),
+/// Draw `j` is `out_{burn + (j+1)(skip+1)} mod modulus` of the seed's stream (docs/semantics.md §2),
 /// computed by the kernels. Optional noise then replaces a fraction of the draws, chosen by a
 /// seeded generator, each with a different residue, and records which.
 ///

@@ -25,7 +25,7 @@ public struct PRNGState: Sendable, Hashable, CustomStringConvertible {
 
 extension PRNGConfiguration {
     /// The outputs of one seed's stream, computed by the `prng_generate` kernel:
-    /// `out_{burn + (j+1)(skip+1)}` for `j` in `0 ..< count` (see SEMANTICS.md §2).
+    /// `out_{burn + (j+1)(skip+1)}` for `j` in `0 ..< count` (see docs/semantics.md §2).
     ///
     /// - Parameters:
     ///   - seed: the seed; it must fit the family's seed width.

@@ -1,3 +1,4 @@
+import Synchronization
 import _SieveKernelsCPU
 
 /// Runs sieve plans on every CPU core, with the kernel bodies of `Shaders/`.
@@ -38,10 +39,14 @@ public struct CPUSieveBackend: SieveBackend {
     /// Records one dispatch holds before its chunk is re-run in smaller pieces.
     public var capacity: Int
     public var threads: Int
+    /// Whether low-bit class pruning may skip seeds (``SievePlan/LowBitClasses``); exact either way.
+    public var pruneLowBitClasses: Bool
 
     public init(execution: Execution = .vectorLanes, strategy: SievePlan.Strategy? = nil, capacity: Int = 1 << 16,
-                threads: Int = CPUKernel.defaultThreadCount, instructionSet: InstructionSet = .best) {
+                threads: Int = CPUKernel.defaultThreadCount, instructionSet: InstructionSet = .best,
+                pruneLowBitClasses: Bool = true) {
         precondition(capacity >= 1 && capacity <= Int(UInt32.max))
+        self.pruneLowBitClasses = pruneLowBitClasses
         self.instructionSet = instructionSet
         self.execution = execution
         self.strategy = strategy
@@ -54,6 +59,12 @@ public struct CPUSieveBackend: SieveBackend {
         precondition(strategy == .streamed || plan.parameters.prng.family.hasJumpAhead,
                      "the strided body needs a family with jump-ahead")
         var survivors: [SurvivorRecord] = []
+        if try prunes(plan, seeds: seeds), let classes = plan.lowBitClasses, let alive = try livingClasses(of: plan, classes) {
+            try runClasses(plan, strategy, alive, period: UInt64(1) << UInt64(classes.classBits),
+                           first: seeds.first, last: seeds.last, into: &survivors)
+            survivors.sort()
+            return survivors
+        }
         // Pieces of at most 2^30 seeds keep grid positions within 32 bits.
         var first = seeds.first
         while true {
@@ -66,11 +77,71 @@ public struct CPUSieveBackend: SieveBackend {
         return survivors
     }
 
+    /// Whether sieving `seeds` skips the low-bit classes that cannot pass: when the plan has such
+    /// classes, the range covers them all, and few enough live to pay (half of a few thousand
+    /// classes, each a long strided run; a sixteenth of more, whose runs are short).
+    public func prunes(_ plan: SievePlan, seeds: SeedRange) throws -> Bool {
+        guard pruneLowBitClasses, let classes = plan.lowBitClasses,
+              seeds.count >= UInt128(1) << UInt128(classes.classBits),
+              let alive = try livingClasses(of: plan, classes)
+        else { return false }
+        let period = 1 << classes.classBits
+        return alive.count * (period >= 4096 ? 16 : 2) <= period
+    }
+
+    /// How many of the plan's low-bit classes can still pass, or `nil` when the plan has none.
+    public func livingClassCount(of plan: SievePlan) throws -> Int? {
+        guard let classes = plan.lowBitClasses else { return nil }
+        return try livingClasses(of: plan, classes)?.count
+    }
+
+    /// The low-bit classes that can still pass (sorted), sieved once per plan and cached.
+    private func livingClasses(of plan: SievePlan, _ classes: SievePlan.LowBitClasses) throws -> [UInt64]? {
+        let key = "\(classes.classBits) " + plan.fingerprint
+        if let cached = Self.classCache.withLock({ $0[key] }) { return cached }
+        var reduced = self
+        reduced.pruneLowBitClasses = false
+        let classPlan = plan.classPlan(classes)
+        let records = try reduced.survivors(of: classPlan, seeds: SeedRange(first: 0, last: (UInt64(1) << UInt64(classes.classBits)) - 1))
+        let alive = records.map(\.seed)
+        Self.classCache.withLock { cache in
+            if cache.count > 64 { cache.removeAll() }
+            cache[key] = alive
+        }
+        return alive
+    }
+
+    private static let classCache = Mutex<[String: [UInt64]]>([:])
+
+    /// Runs the seeds of [first, last] in the given low-bit classes, one strided dispatch per class.
+    private func runClasses(_ plan: SievePlan, _ strategy: SievePlan.Strategy, _ classes: [UInt64], period: UInt64,
+                            first: UInt64, last: UInt64, into survivors: inout [SurvivorRecord]) throws {
+        var pieces: [(first: UInt64, count: UInt64)] = []
+        for c in classes {
+            let offset = (c &- first) & (period - 1)
+            guard last - first >= offset else { continue }
+            let start = first + offset
+            pieces.append((start, (last - start) / period + 1))
+        }
+        for piece in pieces {
+            // Pieces of at most 2^30 seeds keep grid positions within 32 bits.
+            var start = piece.first
+            var left = piece.count
+            while left > 0 {
+                let count = min(left, 1 << 30)
+                try run(plan, strategy, start, count, stride: period, into: &survivors)
+                left -= count
+                start &+= count &* period
+            }
+        }
+    }
+
     /// Runs `count` seeds; if the records overflow the buffer, runs the halves instead.
     private func run(_ plan: SievePlan, _ strategy: SievePlan.Strategy, _ first: UInt64, _ count: UInt64,
-                     into survivors: inout [SurvivorRecord]) throws {
+                     stride: UInt64 = 1, into survivors: inout [SurvivorRecord]) throws {
         let capacity = UInt32(min(UInt64(capacity), count))
         var args = plan.kernelArgs(firstSeed: first, count: count, capacity: capacity)
+        args.seed_stride = stride
         var draws = plan.draws
         if draws.isEmpty { draws = [0] }
         var counter: UInt32 = 0
@@ -109,8 +180,8 @@ public struct CPUSieveBackend: SieveBackend {
         if counter > capacity {
             // Overflow: the records are incomplete. Re-run the halves, each with a full buffer.
             let half = count / 2
-            try run(plan, strategy, first, half, into: &survivors)
-            try run(plan, strategy, first + half, count - half, into: &survivors)
+            try run(plan, strategy, first, half, stride: stride, into: &survivors)
+            try run(plan, strategy, first + half * stride, count - half, stride: stride, into: &survivors)
             return
         }
         survivors += records[0..<Int(counter)].map(SurvivorRecord.init)

@@ -1,6 +1,6 @@
 import RealModule
 
-/// How many survivors a sieve would keep by chance alone (SEMANTICS.md §5), next to which every
+/// How many survivors a sieve would keep by chance alone (docs/semantics.md §5), next to which every
 /// observed count is reported.
 ///
 /// Two models:
@@ -30,6 +30,9 @@ public struct ChanceExpectation: Sendable, Hashable, Codable {
     public let reverseRateError: Double?
     public let bidirectionalRateError: Double?
     public let sampleSize: Int?
+    /// Empirical model: the survivors the sample kept, per test. Where it kept none, the rate is the
+    /// analytic one and its error the sample's 95 % upper bound (3/n).
+    public let sampleCounts: [String: Int]?
     /// Why this model was chosen, in words.
     public let reason: String
     /// The seed count the expected counts are for.
@@ -40,7 +43,8 @@ public struct ChanceExpectation: Sendable, Hashable, Codable {
         ChanceExpectation(
             model: model, forwardRate: forwardRate, reverseRate: reverseRate, bidirectionalRate: bidirectionalRate,
             forwardRateError: forwardRateError, reverseRateError: reverseRateError,
-            bidirectionalRateError: bidirectionalRateError, sampleSize: sampleSize, reason: reason, seedCount: seedCount)
+            bidirectionalRateError: bidirectionalRateError, sampleSize: sampleSize, sampleCounts: sampleCounts,
+            reason: reason, seedCount: seedCount)
     }
 
     /// Expected survivors of each test, and one standard error (empirical model).
@@ -143,7 +147,7 @@ extension SievePlan {
         guard !reason.isEmpty else {
             return ChanceExpectation(
                 model: .analytic, forwardRate: rates.forward, reverseRate: rates.reverse, bidirectionalRate: rates.bidirectional,
-                forwardRateError: nil, reverseRateError: nil, bidirectionalRateError: nil, sampleSize: nil,
+                forwardRateError: nil, reverseRateError: nil, bidirectionalRateError: nil, sampleSize: nil, sampleCounts: nil,
                 reason: "outputs uniform and independent; expected sample survivors below 10", seedCount: n)
         }
         // A fixed sample, spread over the whole seed space: blocks of 65,536 consecutive seeds at
@@ -176,7 +180,8 @@ extension SievePlan {
             model: .empirical, forwardRate: forward.0, reverseRate: rates.reverse == nil ? nil : reverse.0,
             bidirectionalRate: rates.bidirectional == nil ? nil : pair.0, forwardRateError: forward.1,
             reverseRateError: rates.reverse == nil ? nil : reverse.1,
-            bidirectionalRateError: rates.bidirectional == nil ? nil : pair.1, sampleSize: Int(size), reason: reason,
-            seedCount: n)
+            bidirectionalRateError: rates.bidirectional == nil ? nil : pair.1, sampleSize: Int(size),
+            sampleCounts: ["forward": counts.forward, "reverse": counts.reverse, "bidirectional": counts.bidirectional],
+            reason: reason, seedCount: n)
     }
 }

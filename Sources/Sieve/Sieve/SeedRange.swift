@@ -1,6 +1,6 @@
 import Foundation
 
-/// A range of seeds, parsed from `start..<end` (half-open, SEMANTICS.md §6) or `first...last`.
+/// A range of seeds, parsed from `start..<end` (half-open, docs/semantics.md §6) or `first...last`.
 ///
 /// Kept as a closed range so that the last 64-bit seed can be named: `0..<2^64` is `0...2^64-1`.
 ///

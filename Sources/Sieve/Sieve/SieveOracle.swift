@@ -1,34 +1,33 @@
-/// The sieve of SEMANTICS.md written as plainly as possible: one seed, one skip, one draw at a time.
+/// The sieve of docs/semantics.md written as plainly as possible: one seed, one skip, one output at a
+/// time, no tricks.
 ///
-/// It takes each seed's outputs from the `prng_generate` kernel (the families' only definition) and
-/// does everything else here, independently of the kernels' sieve bodies. Tests hold every backend
-/// equal to it, and benchmarks measure their speed against it.
+/// For every seed and skip it takes the seed's stream from its first output, one output after
+/// another, from the `prng_generate` kernel (the families' only definition; asked for with no burn
+/// and no skip, so that it only steps), and does everything else here, independently of the
+/// kernels' sieve bodies: no jump-ahead, no stream shared between skips, no early exit. Tests hold
+/// every backend equal to it, and benchmarks measure their speed against it.
 public enum SieveOracle {
     /// The survivors among `seeds`, sorted by seed.
     public static func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord] {
-        let p = plan.parameters
-        let streamLength = Int(plan.streamRange.upperBound)
         var result: [SurvivorRecord] = []
         var seed = seeds.first
         while true {
-            let batch = Int(min(UInt64(256), seeds.last - seed + 1))
-            let streams = try p.prng.outputs(firstSeed: seed, seedCount: batch, count: streamLength)
-            for (offset, outputs) in streams.enumerated() {
-                if let record = evaluate(plan, seed: seed + UInt64(offset), outputs: outputs) {
-                    result.append(record)
-                }
-            }
-            let last = seed + UInt64(batch - 1)
-            if last == seeds.last { break }
-            seed = last + 1
+            if let record = try evaluate(plan, seed: seed) { result.append(record) }
+            if seed == seeds.last { break }
+            seed += 1
         }
         return result
     }
 
-    /// One seed's record, from its outputs out_1, out_2, … (`outputs[p - 1]` is out_p).
-    static func evaluate(_ plan: SievePlan, seed: UInt64, outputs: [UInt64]) -> SurvivorRecord? {
+    /// One seed's record.
+    static func evaluate(_ plan: SievePlan, seed: UInt64) throws -> SurvivorRecord? {
         let p = plan.parameters
         let modulus = p.modulus
+        var outputs: [UInt64] = []
+        /// The stream out_1 ... out_length, generated anew for this skip.
+        func stream(length: UInt64) throws {
+            outputs = try p.prng.outputs(seed: seed, count: Int(length))
+        }
         func matches(_ draws: [UInt32], _ c: (c0: UInt64, c1: UInt64), skip s: UInt32) -> UInt32 {
             var count: UInt32 = 0
             for (i, draw) in draws.enumerated() {
@@ -37,12 +36,17 @@ public enum SieveOracle {
             }
             return count
         }
+        func lastPosition(_ c: (c0: UInt64, c1: UInt64), _ count: Int, skip s: UInt32) -> UInt64 {
+            count == 0 ? 0 : c.c0 + (c.c1 + UInt64(count - 1)) * (UInt64(s) + 1)
+        }
         let forwardMinimum = UInt32(plan.forwardMinimum)
         let reverseMinimum = UInt32(plan.reverseMinimum ?? 0)
         var forwardBest: (matches: UInt32, skip: UInt32)?
         var reverseBest: (matches: UInt32, skip: UInt32)?
         var pairBest: (sum: UInt32, skip: UInt32, forward: UInt32, reverse: UInt32)?
         for s in p.skips {
+            try stream(length: max(lastPosition(plan.forwardPositions, plan.forwardDraws.count, skip: s),
+                                   lastPosition(plan.reversePositions, plan.reverseDraws.count, skip: s)))
             let forward = matches(plan.forwardDraws, plan.forwardPositions, skip: s)
             if forwardBest == nil || forward > forwardBest!.matches { forwardBest = (forward, s) }
             guard p.hasReverse else { continue }

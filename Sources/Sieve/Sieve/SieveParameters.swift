@@ -1,4 +1,4 @@
-/// Everything that defines a sieve, as the user chose it (SEMANTICS.md §2–7).
+/// Everything that defines a sieve, as the user chose it (docs/semantics.md §2–7).
 ///
 /// ```swift
 /// var parameters = SieveParameters(prng: PRNGConfiguration(.java_lcg), window: 10, offset: 10,
@@ -32,7 +32,7 @@ public struct SieveParameters: Sendable, Hashable {
     /// The reverse test's threshold; `nil` runs no reverse test.
     public var reverseThreshold: Threshold?
     public var reverseScope: ReverseScope
-    /// The reference system's semantics (SEMANTICS.md §7).
+    /// The reference system's semantics (docs/semantics.md §7).
     public var referenceMode: Bool
 
     public init(

@@ -14,12 +14,12 @@ public struct SievePlan: Sendable {
         case streamed
     }
 
-    public let parameters: SieveParameters
+    public private(set) var parameters: SieveParameters
     /// The forward window's draws, oldest first.
-    public let forwardDraws: [UInt32]
+    public private(set) var forwardDraws: [UInt32]
     /// The reverse window's draws in the order the kernel compares them: oldest first in the
     /// standard semantics, the forward window backwards in reference mode. Empty without a reverse test.
-    public let reverseDraws: [UInt32]
+    public private(set) var reverseDraws: [UInt32]
     /// The least forward matches that pass: ⌈τ·k⌉, or the reference's float32 rule.
     public let forwardMinimum: Int
     /// The least reverse matches that pass, when a reverse test runs.
@@ -136,6 +136,52 @@ public struct SievePlan: Sendable {
         self.strategy = p.prng.family.hasJumpAhead ? .strided : .streamed
     }
 
+    /// Low-bit classes: for java_lcg and lcg32 mod 2^32 with an even M, an output's low T bits
+    /// depend only on the seed's low B bits (B = 16 + T for java_lcg's 48-bit state read from bit
+    /// 16, B = T for lcg32). A seed matches a draw only if its low T bits do, so sieving the 2^B
+    /// classes with M' = 2^T finds every class that can still pass: the others need no look.
+    public struct LowBitClasses: Sendable, Hashable {
+        /// B: seeds agreeing mod 2^B agree on every output's low T bits.
+        public let classBits: Int
+        /// T: the output bits compared.
+        public let residueBits: Int
+    }
+
+    public var lowBitClasses: LowBitClasses? {
+        guard !parameters.referenceMode, parameters.modulus % 2 == 0 else { return nil }
+        let twos = parameters.modulus.trailingZeroBitCount
+        switch parameters.prng.family.id {
+        case .java_lcg:
+            let t = min(twos, 6)
+            return LowBitClasses(classBits: 16 + t, residueBits: t)
+        case .lcg32 where (parameters.prng[parameter: "m"] ?? 0) == 0:
+            let t = min(twos, 20)
+            return LowBitClasses(classBits: t, residueBits: t)
+        default:
+            return nil
+        }
+    }
+
+    /// The plan that sieves low-bit classes: the same windows, skips and match counts, with draws
+    /// and outputs compared mod 2^T.
+    func classPlan(_ classes: LowBitClasses) -> SievePlan {
+        var plan = self
+        let modulus = UInt64(1) << UInt64(classes.residueBits)
+        plan.parameters.modulus = modulus
+        plan.parameters.forwardThreshold = .matches(forwardMinimum)
+        plan.parameters.reverseThreshold = reverseMinimum.map { .matches($0) }
+        plan.forwardDraws = forwardDraws.map { UInt32(UInt64($0) % modulus) }
+        plan.reverseDraws = reverseDraws.map { UInt32(UInt64($0) % modulus) }
+        return plan
+    }
+
+    /// What identifies the plan's results, for caches.
+    var fingerprint: String {
+        let p = parameters
+        return "\(p.prng) M=\(p.modulus) F=\(forwardDraws) R=\(reverseDraws) \(forwardPositions) \(reversePositions) "
+            + "s=\(p.skips) m=\(forwardMinimum)/\(reverseMinimum ?? -1) mode=\(reverseMode.rawValue)"
+    }
+
     /// How the reverse window is tested, in the kernels' terms.
     var reverseMode: SieveReverseMode {
         guard parameters.hasReverse else { return SIEVE_REVERSE_NONE }
@@ -152,6 +198,7 @@ public struct SievePlan: Sendable {
         a.params = parameters.prng.kernelParams
         a.seed_first = firstSeed
         a.seed_count = count
+        a.seed_stride = 1
         a.forward = SieveWindow(count: UInt32(forwardDraws.count), first_draw: 0, c0: forwardPositions.c0, c1: forwardPositions.c1)
         a.reverse = SieveWindow(count: UInt32(reverseDraws.count), first_draw: UInt32(forwardDraws.count),
                                 c0: reversePositions.c0, c1: reversePositions.c1)

@@ -1,6 +1,6 @@
 import _SieveKernelsCPU
 
-/// One seed that passed a sieve, with its best skips and match counts (SEMANTICS.md §3–4).
+/// One seed that passed a sieve, with its best skips and match counts (docs/semantics.md §3–4).
 ///
 /// Fields of a test the seed did not pass are zero. The same 40 bytes, little-endian, are what
 /// survivor files store (``SurvivorRecord/encoded``).

@@ -3,8 +3,8 @@ import Foundation
 /// A sieve threshold: a fraction τ of the window, or a match count given directly.
 ///
 /// The fraction is kept as the decimal the user wrote and turned into a count exactly: ⌈τ·k⌉ in
-/// integers (SEMANTICS.md §3), never through a binary float. Reference mode instead applies the
-/// reference system's float32 rule (SEMANTICS.md §7).
+/// integers (docs/semantics.md §3), never through a binary float. Reference mode instead applies the
+/// reference system's float32 rule (docs/semantics.md §7).
 ///
 /// ```swift
 /// let t = try Threshold(fraction: "0.7")

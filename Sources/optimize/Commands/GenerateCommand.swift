@@ -10,7 +10,7 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
             Draw j is out_{burn + (j+1)(skip+1)} mod M of the seed's stream: burn outputs are \
             discarded after seeding, then each draw discards skip outputs and takes the next one \
-            (SEMANTICS.md §2). With --noise p, round(p·count) draws, chosen by a generator seeded \
+            (docs/semantics.md §2). With --noise p, round(p·count) draws, chosen by a generator seeded \
             with --noise-seed, are replaced by a different random residue; their indices are \
             reported on standard error.
 

@@ -93,6 +93,7 @@ struct SieveReport {
             "reverse_error": c.reverseError.map { .double($0) } ?? .null,
             "bidirectional_error": c.bidirectionalError.map { .double($0) } ?? .null,
             "sample_size": c.sampleSize.map { .int($0) } ?? .null,
+            "sample_survivors": c.sampleCounts.map { .object($0.mapValues { .int($0) }) } ?? .null,
         ])
     }
 
@@ -120,16 +121,21 @@ struct SieveReport {
 
     func text() throws -> String {
         let c = summary.chance
-        func line(_ name: String, _ observed: Int?, _ expected: Double?, _ error: Double?) -> String? {
+        func line(_ name: String, _ test: String, _ observed: Int?, _ expected: Double?, _ error: Double?) -> String? {
             guard let observed, let expected else { return nil }
-            let spread = error.map { String(format: " ± %.3g", $0) } ?? ""
-            return "  \(name): \(observed)  (chance: \(String(format: "%.4g", expected))\(spread))"
+            var chance = String(format: "%.4g", expected)
+            if let sample = c.sampleSize, c.sampleCounts?[test] == 0, let error {
+                chance += String(format: ", analytic; none in the %d-seed sample: below %.3g at 95 %%", sample, error)
+            } else if let error {
+                chance += String(format: " ± %.3g", error)
+            }
+            return "  \(name): \(observed)  (chance: \(chance))"
         }
         var lines = ["\(plan.parameters.prng) over \(seeds)\(shard.map { " (shard \($0.index)/\($0.count))" } ?? ""): \(summary.seeds) seeds in \(directory)"]
         lines += [
-            line("forward survivors", summary.forward, c.forward, c.forwardError),
-            line("reverse survivors", summary.reverse, c.reverse, c.reverseError),
-            line("bidirectional survivors", summary.bidirectional, c.bidirectional, c.bidirectionalError),
+            line("forward survivors", "forward", summary.forward, c.forward, c.forwardError),
+            line("reverse survivors", "reverse", summary.reverse, c.reverse, c.reverseError),
+            line("bidirectional survivors", "bidirectional", summary.bidirectional, c.bidirectional, c.bidirectionalError),
         ].compactMap { $0 }
         lines.append("  chance model: \(c.model.rawValue) (\(c.reason))")
         lines.append("  backend: \(backend)")
