@@ -1,4 +1,5 @@
 import Foundation
+import Sieve
 import Study
 
 /// JSON text for the run's files: keys in the order built, doubles in their shortest exact form,
@@ -96,5 +97,30 @@ extension JSONValue {
             members.append((key, value))
         }
         return .object(members)
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON keeping what the run's files need to reproduce byte for byte: object keys in
+    /// their order, and numbers written with a fraction or an exponent as doubles (`6.0` stays
+    /// `6.0`), the others as integers.
+    static func parseOrdered(_ data: Data) throws -> JSONValue {
+        let node = try JSONReader.parse(String(decoding: data, as: UTF8.self))
+        return convert(node)
+    }
+
+    private static func convert(_ node: JSONNode) -> JSONValue {
+        switch node.kind {
+        case .null: return .null
+        case .bool(let value): return .bool(value)
+        case .string(let value): return .string(value)
+        case .number(let literal):
+            if !literal.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let integer = Int(literal) {
+                return .integer(integer)
+            }
+            return .double(Double(literal) ?? .nan)
+        case .array(let elements): return .array(elements.map(convert))
+        case .object(let members): return .object(members.map { ($0.key, convert($0.value)) })
+        }
     }
 }

@@ -83,7 +83,7 @@ public final class RecordJournal {
         else { return .failure("not a checksummed record") }
         let json = line.dropFirst(9)
         guard Sieve.CRC32.checksum(json) == expected else { return .failure("its checksum does not match") }
-        guard let value = try? JSONValue.parse(Data(json)) else { return .failure("not valid JSON") }
+        guard let value = try? JSONValue.parseOrdered(Data(json)) else { return .failure("not valid JSON") }
         return .success(value)
     }
 

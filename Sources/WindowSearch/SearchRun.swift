@@ -138,7 +138,7 @@ public final class SearchRun {
             throw InputError(.invalidRun, source: directory, problem: "is not a search run (it has no \(RunFiles.run))",
                              fix: "give the --out directory of an `optimize search`")
         }
-        do { return try JSONValue.parse(data) } catch {
+        do { return try JSONValue.parseOrdered(data) } catch {
             throw InputError(.invalidRun, source: path, problem: "is not valid JSON",
                              fix: "restore run.json; optimize writes it when a search starts")
         }
