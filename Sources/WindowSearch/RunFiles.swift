@@ -40,10 +40,11 @@ public enum RunFiles {
         }
     }
 
-    /// Whether `directory` holds nothing but such temporary files.
+    /// Whether `directory` holds nothing but such temporary files and a lock file (a search killed
+    /// before it wrote run.json).
     static func isEffectivelyEmpty(_ directory: String) -> Bool {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return true }
-        return names.allSatisfy(isTemporary)
+        return names.allSatisfy { isTemporary($0) || $0 == lock }
     }
 }
 

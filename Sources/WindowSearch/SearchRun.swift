@@ -67,6 +67,24 @@ public final class SearchRun {
                              backend: SieveBackend = CPUSieveBackend()) throws(InputError) -> SearchRun {
         let manager = FileManager.default
         let runPath = (directory as NSString).appendingPathComponent(RunFiles.run)
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw InputError(.outputDirectoryMismatch, source: directory, problem: "is a file, not a directory",
+                                 fix: "give --out a new directory")
+            }
+            guard manager.fileExists(atPath: runPath) || RunFiles.isEffectivelyEmpty(directory) else {
+                throw InputError(.outputDirectoryMismatch, source: directory, problem: "is not empty and holds no search run",
+                                 fix: "give --out a new or empty directory")
+            }
+        } else {
+            do { try manager.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw InputError(.unwritableFile, source: directory, problem: "cannot create the directory",
+                                 fix: "check that its parent is writable")
+            }
+        }
+        // Decide under the lock: another process may have started the run in between.
+        let lock = try RunLock(directory: directory)
         if manager.fileExists(atPath: runPath) {
             guard resume else {
                 throw InputError(.runExists, source: directory, problem: "already holds a search run",
@@ -79,25 +97,8 @@ public final class SearchRun {
                                  problem: "holds a search with other \(differences.joined(separator: ", "))",
                                  fix: "repeat that search's exact options to resume it, use `optimize resume \(directory)`, or give --out a new directory")
             }
-            return try SearchRun(directory: directory, settings: existing, history: history, backend: backend)
+            return try SearchRun(directory: directory, settings: existing, history: history, backend: backend, lock: lock)
         }
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw InputError(.outputDirectoryMismatch, source: directory, problem: "is a file, not a directory",
-                                 fix: "give --out a new directory")
-            }
-            guard RunFiles.isEffectivelyEmpty(directory) else {
-                throw InputError(.outputDirectoryMismatch, source: directory, problem: "is not empty and holds no search run",
-                                 fix: "give --out a new or empty directory")
-            }
-        } else {
-            do { try manager.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-                throw InputError(.unwritableFile, source: directory, problem: "cannot create the directory",
-                                 fix: "check that its parent is writable")
-            }
-        }
-        let lock = try RunLock(directory: directory)
         let shape = HistoryShape(history: history)
         let json = settings.runJSON(status: "running", created: Timestamp.now(), shape: shape, history: history)
         try AtomicFile.write(JSONText.file(json), to: URL(fileURLWithPath: runPath))
