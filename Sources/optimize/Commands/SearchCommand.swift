@@ -309,6 +309,7 @@ final class SearchDisplay {
             sieve = String(format: "%5.1f%%", fraction * 100)
                 + " \(ProgressDisplay.count(Double(progress.seedsDone)))/\(ProgressDisplay.count(Double(progress.seedsTotal))) seeds"
                 + ", \(progress.bidirectional) bidirectional"
+                + (progress.seedsDone == progress.seedsTotal ? ", calibrating chance" : "")
         }
         let elapsed = ProgressDisplay.duration(now.timeIntervalSince(current.started))
         line("trial \(current.trial) (\(finished + 1)/\(total)) [\(sieve), \(elapsed)] \(bestText)", final: false)
