@@ -164,23 +164,27 @@ struct SearchCommandTests {
     func interruptedAndResumed() throws {
         let directory = try setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try Optimize.run(searchArguments(out: "reference", trials: 4), in: directory).status == 0)
-        let process = try Optimize.start(searchArguments(out: "stopped", trials: 4), in: directory)
+        // Trials of 2^22 seeds: the signal comes while the first ones run.
+        let seeds = "0..<4194304"
+        #expect(try Optimize.run(searchArguments(out: "reference", trials: 3, seeds: seeds), in: directory).status == 0)
+        let process = try Optimize.start(searchArguments(out: "stopped", trials: 3, seeds: seeds), in: directory)
         usleep(700_000)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
-        if process.terminationStatus == 130 {
-            let run = try #require(try JSONSerialization.jsonObject(with: file(directory, "stopped", "run.json")) as? [String: Any])
-            #expect(run["status"] as? String == "interrupted")
-            let resumed = try Optimize.run(["resume", "stopped"], in: directory)
-            #expect(resumed.status == 0, "\(resumed.stderr)")
-        } else {
-            #expect(process.terminationStatus == 0)  // finished before the signal
-        }
+        #expect(process.terminationStatus == 130)
+        let run = try #require(try JSONSerialization.jsonObject(with: file(directory, "stopped", "run.json")) as? [String: Any])
+        #expect(run["status"] as? String == "interrupted")
+        let progress = try #require(try JSONSerialization.jsonObject(with: file(directory, "stopped", "progress.json")) as? [String: Any])
+        #expect(progress["status"] as? String == "interrupted")
+        let resumed = try Optimize.run(["resume", "stopped"], in: directory)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("recovered: seed \(Self.plantedSeed), skip 3"))
         for name in ["trials.journal", "best.json"] {
             #expect(file(directory, "stopped", name) == file(directory, "reference", name), "\(name)")
         }
+        let log = String(decoding: file(directory, "stopped", "search.log"), as: UTF8.self)
+        #expect(log.contains("stopped on request") && log.contains("resumes"))
     }
 
     @Test("refusals: an existing run without --resume, other options, a missing run, bad bounds; each with its status")
