@@ -18,7 +18,7 @@ struct WindowSearchTests {
         let directory = try Fixture.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let planted: UInt64 = 3_141_592
-        let segment = 90..<190
+        let segment = 150..<196  // 46 of 240 draws
         let draws = try Fixture.partlyPlanted(count: 240, segment: segment, family: .java_lcg, seed: planted, skip: 5,
                                               noise: 0.15, randomSeed: 11)
         let historyPath = directory + "/history.json"
