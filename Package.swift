@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "SieveMetal", targets: ["SieveMetal"]),
         .library(name: "Study", targets: ["Study"]),
+        .library(name: "WindowSearch", targets: ["WindowSearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,12 +44,18 @@ let package = Package(
             name: "Study",
             dependencies: ["Sieve"]
         ),
+        // The window search: the sieve as a study's objective, its run store and reports.
+        .target(
+            name: "WindowSearch",
+            dependencies: ["Sieve", "Study"]
+        ),
         .executableTarget(
             name: "optimize",
             dependencies: [
                 "Sieve",
                 "SieveMetal",
                 "Study",
+                "WindowSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
@@ -100,6 +107,10 @@ let package = Package(
         .testTarget(
             name: "StudyTests",
             dependencies: ["Study"]
+        ),
+        .testTarget(
+            name: "WindowSearchTests",
+            dependencies: ["WindowSearch", "Sieve", "Study"]
         ),
         .testTarget(
             name: "OptimizeCLITests",

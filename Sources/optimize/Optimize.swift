@@ -13,6 +13,7 @@ struct Optimize: ParsableCommand {
         subcommands: [
             PRNGsCommand.self, GenerateCommand.self, SieveCommand.self, SurvivorsCommand.self, MergeCommand.self,
             BenchCommand.self, StudyCommand.self, AskCommand.self, TellCommand.self,
+            SearchCommand.self, ResumeCommand.self, SummarizeCommand.self, ExportCommand.self,
         ]
     )
 }

@@ -59,6 +59,14 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownTrial
         /// A trial that was already told, failed or pruned.
         case finishedTrial
+        /// A window search's bounds file (or the bounds it implies) is malformed or infeasible.
+        case invalidSearchBounds
+        /// A directory is not a readable window-search run (no or bad `run.json`).
+        case invalidRun
+        /// A new search was asked for where a run already exists (resume it instead).
+        case runExists
+        /// Another process is running the same search.
+        case runBusy
     }
 
     public let kind: Kind

@@ -42,10 +42,13 @@ public struct SieveSweep: Sendable {
     public let shard: (index: Int, count: Int)?
     public let backend: SieveBackend
     public let chunkSize: UInt64
+    /// Seeds of the empirical chance calibration (``SievePlan/chanceExpectation(seedCount:backend:sampleSize:)``).
+    public let chanceSampleSize: Int
 
     public init(
         directory: String, plan: SievePlan, history: DrawHistory, seeds: SeedRange, shard: (index: Int, count: Int)? = nil,
-        backend: SieveBackend = CPUSieveBackend(), chunkSize: UInt64 = SieveSweep.defaultChunkSize
+        backend: SieveBackend = CPUSieveBackend(), chunkSize: UInt64 = SieveSweep.defaultChunkSize,
+        chanceSampleSize: Int = SieveSweep.defaultChanceSampleSize
     ) {
         precondition(chunkSize >= 1)
         self.directory = directory
@@ -55,7 +58,10 @@ public struct SieveSweep: Sendable {
         self.shard = shard
         self.backend = backend
         self.chunkSize = chunkSize
+        self.chanceSampleSize = chanceSampleSize
     }
+
+    public static let defaultChanceSampleSize = 1 << 20
 
     var identity: SweepIdentity {
         let part = shard.map { shard -> SweepIdentity.Shard in
@@ -129,7 +135,7 @@ public struct SieveSweep: Sendable {
 
     private func makeSummary(last: SweepJournal.Entry?, total: UInt128) throws -> SweepSummary {
         let p = plan.parameters
-        let chance = try plan.chanceExpectation(seedCount: total, backend: backend)
+        let chance = try plan.chanceExpectation(seedCount: total, backend: backend, sampleSize: chanceSampleSize)
         let reportsReverse = p.hasReverse && (p.referenceMode || p.reverseScope == .fullRange)
         return SweepSummary(
             status: "complete", seeds: String(total), records: Int(last.map { $0.bytes } ?? 0) / SurvivorRecord.encodedSize,

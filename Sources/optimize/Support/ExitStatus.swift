@@ -31,6 +31,10 @@ enum ExitStatus {
         case .studyExists: 32
         case .unknownTrial: 33
         case .finishedTrial: 34
+        case .invalidSearchBounds: 50
+        case .invalidRun: 51
+        case .runExists: 52
+        case .runBusy: 53
         }
     }
 
@@ -53,6 +57,8 @@ enum ExitStatus {
             (.invalidSpace, "bad search space"), (.invalidStudy, "not a readable study"),
             (.studyExists, "study already exists"), (.unknownTrial, "unknown trial"),
             (.finishedTrial, "trial already finished"),
+            (.invalidSearchBounds, "bad search bounds"), (.invalidRun, "not a readable search run"),
+            (.runExists, "search run already exists"), (.runBusy, "search run in use by another process"),
         ]
         return names.map { "\(code(for: $0.0)) \($0.1)" }.joined(separator: "; ")
     }

@@ -1,0 +1,141 @@
+import Foundation
+import Sieve
+import Study
+
+/// A run directory read for reports: its settings and every trial record that can be read. A
+/// damaged record is reported and skipped, never fatal.
+public struct RunSummary: Sendable {
+    public let directory: String
+    public let settings: SearchSettings
+    public let status: String
+    public let outcomes: [TrialOutcome]
+    /// Records that could not be used: where, and why.
+    public let skipped: [(place: String, problem: String)]
+    /// Whether the journal ended in a torn record (a trial being written when the process died).
+    public let tornTail: Bool
+    /// Seconds per trial, where timed.
+    public let durations: [Int: Double]
+
+    /// Reads the run in `directory`.
+    ///
+    /// - Throws: ``Sieve/InputError`` (`invalidRun`) when the directory is missing or holds no
+    ///   readable run.json.
+    public static func load(directory: String) throws(InputError) -> RunSummary {
+        let runJSON = try SearchRun.readRunJSON(directory: directory)
+        let settings = try SearchSettings(runJSON: runJSON, source: (directory as NSString).appendingPathComponent(RunFiles.run))
+        let journalPath = (directory as NSString).appendingPathComponent(RunFiles.journal)
+        let contents = RecordJournal.read(journalPath)
+        var skipped = contents.damaged.map { (place: "\(RunFiles.journal): line \($0.line)", problem: $0.problem) }
+        var outcomes: [TrialOutcome] = []
+        var seen = Set<Int>()
+        for record in contents.records {
+            guard let outcome = TrialOutcome(json: record, bounds: settings.bounds) else {
+                let trial = record["trial"]?.integer.map { "trial \($0)" } ?? "a record"
+                skipped.append(("\(RunFiles.journal): \(trial)", "is not a complete trial record"))
+                continue
+            }
+            guard seen.insert(outcome.trial).inserted else {
+                skipped.append(("\(RunFiles.journal): trial \(outcome.trial)", "is recorded twice; the first record is used"))
+                continue
+            }
+            outcomes.append(outcome)
+        }
+        var durations: [Int: Double] = [:]
+        for record in RecordJournal.read((directory as NSString).appendingPathComponent(RunFiles.timings)).records {
+            if let trial = record["trial"]?.integer, let seconds = record["seconds"]?.number { durations[trial, default: 0] += seconds }
+        }
+        return RunSummary(directory: directory, settings: settings, status: runJSON["status"]?.string ?? "unknown",
+                          outcomes: outcomes.sorted { $0.trial < $1.trial }, skipped: skipped, tornTail: contents.tornTail,
+                          durations: durations)
+    }
+
+    public var best: TrialOutcome? { SearchRun.best(of: outcomes) }
+
+    /// Complete trials, best first (ties: older first).
+    public var ranked: [TrialOutcome] {
+        outcomes.filter { $0.state == .complete }.sorted { ($0.score ?? -.infinity, -$0.trial) > ($1.score ?? -.infinity, -$1.trial) }
+    }
+
+    /// The first `limit` bidirectional survivors of a trial, by seed.
+    public func survivors(of outcome: TrialOutcome, limit: Int) throws -> [ListedSurvivor] {
+        guard let file = outcome.survivorFile else { return [] }
+        let path = (directory as NSString).appendingPathComponent(file)
+        var listed: [ListedSurvivor] = []
+        try SurvivorFile.forEach(path: path, length: outcome.survivorBytes) { record in
+            if record.passed.contains(.bidirectional) { listed.append(ListedSurvivor(record, referenceMode: settings.referenceMode)) }
+            return listed.count < limit
+        }
+        return listed
+    }
+
+    /// One trial for reports: parameters, counts, chance, score.
+    public func trialJSON(_ outcome: TrialOutcome) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("trial", .integer(outcome.trial)), ("state", .string(outcome.state.rawValue)), ("score", .number(outcome.score)),
+            ("params", outcome.parameters.json),
+        ]
+        if let counts = outcome.counts {
+            members.append(("counts", .object([
+                ("forward", .integer(counts.forward)), ("reverse", counts.reverse.map { .integer($0) } ?? .null),
+                ("bidirectional", .integer(counts.bidirectional)),
+            ])))
+        }
+        if let chance = outcome.chance { members.append(("chance", chance)) }
+        if outcome.significance != nil { members.append(("significance", BestFile.significanceJSON(outcome.significance))) }
+        if let reason = outcome.reason { members.append(("reason", .string(reason))) }
+        if let seconds = durations[outcome.trial] { members.append(("seconds", .double(seconds))) }
+        return .object(members)
+    }
+
+    /// Observed bidirectional survivors against chance, over the complete trials.
+    public var chanceVersusObserved: JSONValue {
+        let complete = outcomes.filter { $0.state == .complete }
+        let observed = complete.compactMap(\.counts?.bidirectional).reduce(0, +)
+        let expected = complete.compactMap(\.chanceBidirectional).reduce(0, +)
+        let claims = complete.filter { $0.significance?.claims == true }.count
+        let nonzero = complete.filter { ($0.counts?.bidirectional ?? 0) > 0 }.count
+        return .object([
+            ("trials", .integer(complete.count)),
+            ("observed_bidirectional", .integer(observed)),
+            ("expected_bidirectional", .double(expected)),
+            ("trials_with_survivors", .integer(nonzero)),
+            ("trials_claiming_significance", .integer(claims)),
+            ("level", .double(settings.level)),
+            ("alpha", .double(settings.alpha)),
+        ])
+    }
+
+    /// The summary as one JSON document.
+    public func json(top: Int) throws -> JSONValue {
+        var byState: [(key: String, value: JSONValue)] = []
+        for state in TrialState.allCases {
+            byState.append((state.rawValue, .integer(outcomes.filter { $0.state == state }.count)))
+        }
+        let running = max(0, settings.trials - outcomes.count)
+        var bestJSON: JSONValue = .null
+        if let best {
+            let survivors = try self.survivors(of: best, limit: 100)
+            bestJSON = trialJSON(best)
+                .setting("recovered", best.strongest?.json ?? .null)
+                .setting("survivors", .array(survivors.map(\.json)))
+                .setting("survivors_listed", .integer(survivors.count))
+                .setting("survivors_total", .integer(best.counts?.bidirectional ?? 0))
+        }
+        return .object([
+            ("directory", .string(directory)),
+            ("status", .string(status)),
+            ("total_trials", .integer(settings.trials)),
+            ("finished_trials", .integer(outcomes.count)),
+            ("remaining_trials", .integer(running)),
+            ("trials_by_state", .object(byState)),
+            ("objective", .string(settings.objective.description)),
+            ("prng", .string(settings.prng)),
+            ("seeds", .string(settings.seeds.description)),
+            ("best", bestJSON),
+            ("top", .array(ranked.prefix(top).map(trialJSON))),
+            ("chance_vs_observed", chanceVersusObserved),
+            ("skipped_records", .array(skipped.map { .object([("place", .string($0.place)), ("problem", .string($0.problem))]) })),
+            ("torn_last_record", .bool(tornTail)),
+        ])
+    }
+}

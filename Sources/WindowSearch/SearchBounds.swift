@@ -1,0 +1,431 @@
+import Foundation
+import Sieve
+import Study
+
+/// What the window search varies, and within which bounds: the bounds file's content with every
+/// entry filled in (defaults for those it leaves out).
+///
+/// A bounds file is a JSON object with any of these entries:
+///
+/// ```json
+/// {
+///   "window_size":       {"low": 2, "high": 50},
+///   "offset":            {"low": 50, "high": 150},
+///   "burn":              0,
+///   "skip_min":          {"low": 0, "high": 10},
+///   "skip_max":          {"low": 10, "high": 250},
+///   "forward_threshold": {"low": 0.15, "high": 0.60, "step": 0.01},
+///   "reverse_threshold": {"low": 0.15, "high": 0.60, "step": 0.01},
+///   "sessions":          {"choices": ["all", "midday", "evening"]},
+///   "prng":              {"choices": ["java_lcg", "xorshift32"]}
+/// }
+/// ```
+///
+/// A number (or a string, for sessions and prng) fixes an entry; `{"low", "high", "step"}` gives a
+/// range; `{"choices": [...]}` a list. Sessions are `"all"` (no filter), one session, or sessions
+/// joined by `+` (`"midday+evening"` keeps both and drops entries without a session).
+public struct SearchBounds: Sendable, Hashable {
+    /// Integers `low ... high` on the grid `low + k·step`; fixed when `low == high`.
+    public struct IntegerRange: Sendable, Hashable {
+        public var low: Int
+        public var high: Int
+        public var step: Int
+
+        public init(_ low: Int, _ high: Int, step: Int = 1) {
+            self.low = low
+            self.high = high
+            self.step = step
+        }
+
+        public var isFixed: Bool { low == high }
+    }
+
+    /// Fractions `low ... high` on the grid `low + k·step`, read as decimals with `decimals` digits.
+    public struct FractionRange: Sendable, Hashable {
+        public var low: Double
+        public var high: Double
+        public var step: Double
+
+        public init(_ low: Double, _ high: Double, step: Double = 0.01) {
+            self.low = low
+            self.high = high
+            self.step = step
+        }
+
+        /// Decimal digits of the grid: those of the step and of low.
+        public var decimals: Int { max(Self.decimals(of: step), Self.decimals(of: low)) }
+
+        /// The decimal a sampled value stands for, such as `0.25`.
+        public func decimal(_ value: Double) -> String {
+            String(format: "%.\(decimals)f", value)
+        }
+
+        static func decimals(of value: Double) -> Int {
+            for digits in 0...9 {
+                let scaled = value * Foundation.pow(10, Double(digits))
+                if abs(scaled - scaled.rounded()) <= 1e-9 * max(1, abs(scaled)) { return digits }
+            }
+            return 9
+        }
+    }
+
+    /// The entries, in the order the study's space lists them.
+    public enum Entry: String, Sendable, CaseIterable {
+        case windowSize = "window_size"
+        case offset
+        case burn
+        case skipMin = "skip_min"
+        case skipMax = "skip_max"
+        case forwardThreshold = "forward_threshold"
+        case reverseThreshold = "reverse_threshold"
+        case sessions
+        case prng
+    }
+
+    public var windowSize: IntegerRange
+    public var offset: IntegerRange
+    public var burn: IntegerRange
+    public var skipMin: IntegerRange
+    public var skipMax: IntegerRange
+    public var forwardThreshold: FractionRange
+    public var reverseThreshold: FractionRange
+    /// Session choices: `all`, a session, or sessions joined by `+`.
+    public var sessions: [String]
+    /// Family choices, by name.
+    public var prngs: [String]
+
+    public init(windowSize: IntegerRange, offset: IntegerRange, burn: IntegerRange, skipMin: IntegerRange,
+                skipMax: IntegerRange, forwardThreshold: FractionRange, reverseThreshold: FractionRange,
+                sessions: [String], prngs: [String]) {
+        self.windowSize = windowSize
+        self.offset = offset
+        self.burn = burn
+        self.skipMin = skipMin
+        self.skipMax = skipMax
+        self.forwardThreshold = forwardThreshold
+        self.reverseThreshold = reverseThreshold
+        self.sessions = sessions
+        self.prngs = prngs
+    }
+
+    // MARK: - Defaults
+
+    /// The reference's bounds (REFERENCE.md §5.2), fitted to the history: windows of 2 to 50
+    /// draws (at most half the shortest session choice, so that a reverse window fits before the
+    /// forward one); offsets over 100 draws, starting where the largest reverse window fits (the
+    /// reference's 0 ... 100 counted its pre-advance, not a place after a reverse window); burn-in
+    /// 0; skip_min 0 ... 10 and skip_max 10 ... 250; thresholds 0.15 ... 0.60 in steps of 0.01;
+    /// every session choice the history holds; the family given.
+    public static func defaults(shape: HistoryShape, prng: String, referenceMode: Bool) -> SearchBounds {
+        let sessions = shape.defaultSessionChoices
+        let shortest = sessions.compactMap { shape.draws(forChoice: $0) }.min() ?? shape.total
+        let windowHigh = max(1, min(50, referenceMode ? shortest : shortest / 2))
+        let windowLow = min(2, windowHigh)
+        let offsetLow = referenceMode ? 0 : windowHigh
+        let offsetHigh = max(offsetLow, min(offsetLow + 100, shortest - windowHigh))
+        return SearchBounds(
+            windowSize: IntegerRange(windowLow, windowHigh), offset: IntegerRange(offsetLow, offsetHigh),
+            burn: IntegerRange(0, 0), skipMin: IntegerRange(0, 10), skipMax: IntegerRange(10, 250),
+            forwardThreshold: FractionRange(0.15, 0.60), reverseThreshold: FractionRange(0.15, 0.60),
+            sessions: sessions, prngs: [prng])
+    }
+
+    // MARK: - The bounds file
+
+    /// Reads a bounds file over `defaults`: entries it gives replace the defaults'.
+    ///
+    /// - Throws: ``Sieve/InputError`` (`invalidSearchBounds`) naming the file and the entry.
+    public static func read(_ json: JSONValue, source: String, over defaults: SearchBounds) throws(InputError) -> SearchBounds {
+        guard case .object(let members) = json else {
+            throw InputError(.invalidSearchBounds, source: source, problem: "is not a JSON object",
+                             fix: #"write {"window_size": {"low": 2, "high": 50}, …}"#)
+        }
+        var bounds = defaults
+        for (key, value) in members {
+            guard let entry = Entry(rawValue: key) else {
+                throw InputError(.invalidSearchBounds, source: "\(source): \(key)", problem: "unknown entry",
+                                 fix: "use only " + Entry.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let place = "\(source): \(key)"
+            switch entry {
+            case .windowSize: bounds.windowSize = try integerRange(value, place)
+            case .offset: bounds.offset = try integerRange(value, place)
+            case .burn: bounds.burn = try integerRange(value, place)
+            case .skipMin: bounds.skipMin = try integerRange(value, place)
+            case .skipMax: bounds.skipMax = try integerRange(value, place)
+            case .forwardThreshold: bounds.forwardThreshold = try fractionRange(value, place)
+            case .reverseThreshold: bounds.reverseThreshold = try fractionRange(value, place)
+            case .sessions: bounds.sessions = try choices(value, place)
+            case .prng: bounds.prngs = try choices(value, place)
+            }
+        }
+        return bounds
+    }
+
+    private static func fail(_ place: String, _ problem: String, _ fix: String) -> InputError {
+        InputError(.invalidSearchBounds, source: place, problem: problem, fix: fix)
+    }
+
+    private static func integer(_ value: JSONValue?, _ place: String) throws(InputError) -> Int {
+        switch value {
+        case .integer(let number)?: return number
+        case .double(let number)? where number == number.rounded() && abs(number) < 9e15: return Int(number)
+        default: throw fail(place, "is not an integer", "write a whole number")
+        }
+    }
+
+    private static func checkKeys(_ members: [(key: String, value: JSONValue)], _ allowed: Set<String>, _ place: String) throws(InputError) {
+        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+            throw fail("\(place).\(unknown.key)", "unknown field", "use only " + allowed.sorted().joined(separator: ", "))
+        }
+    }
+
+    static func integerRange(_ value: JSONValue, _ place: String) throws(InputError) -> IntegerRange {
+        guard case .object(let members) = value else {
+            let fixed = try integer(value, place)
+            return IntegerRange(fixed, fixed)
+        }
+        try checkKeys(members, ["low", "high", "step", "value"], place)
+        if let fixed = value["value"] {
+            guard members.count == 1 else { throw fail(place, "\"value\" fixes the entry; it takes no range", "give either value, or low and high") }
+            let number = try integer(fixed, "\(place).value")
+            return IntegerRange(number, number)
+        }
+        guard value["low"] != nil, value["high"] != nil else {
+            throw fail(place, "needs low and high", #"write {"low": 2, "high": 50}, or a single number to fix it"#)
+        }
+        let step = value["step"] == nil ? 1 : try integer(value["step"], "\(place).step")
+        return IntegerRange(try integer(value["low"], "\(place).low"), try integer(value["high"], "\(place).high"), step: step)
+    }
+
+    static func fractionRange(_ value: JSONValue, _ place: String) throws(InputError) -> FractionRange {
+        func number(_ json: JSONValue?, _ field: String) throws(InputError) -> Double {
+            guard let number = json?.number, number.isFinite else {
+                throw fail(field, "is not a number", "write a fraction such as 0.25")
+            }
+            return number
+        }
+        guard case .object(let members) = value else {
+            let fixed = try number(value, place)
+            return FractionRange(fixed, fixed, step: 0.01)
+        }
+        try checkKeys(members, ["low", "high", "step", "value"], place)
+        if let fixed = value["value"] {
+            guard members.count == 1 else { throw fail(place, "\"value\" fixes the entry; it takes no range", "give either value, or low and high") }
+            let fraction = try number(fixed, "\(place).value")
+            return FractionRange(fraction, fraction, step: 0.01)
+        }
+        guard value["low"] != nil, value["high"] != nil else {
+            throw fail(place, "needs low and high", #"write {"low": 0.15, "high": 0.6, "step": 0.01}, or a single number to fix it"#)
+        }
+        let step = value["step"] == nil ? 0.01 : try number(value["step"], "\(place).step")
+        return FractionRange(try number(value["low"], "\(place).low"), try number(value["high"], "\(place).high"), step: step)
+    }
+
+    static func choices(_ value: JSONValue, _ place: String) throws(InputError) -> [String] {
+        func strings(_ list: [JSONValue]) throws(InputError) -> [String] {
+            var result: [String] = []
+            for item in list {
+                guard case .string(let text) = item, !text.isEmpty else {
+                    throw fail(place, "holds \(item.text), not a name", #"list names as strings, such as ["all", "midday"]"#)
+                }
+                guard !result.contains(text) else { throw fail(place, "lists \"\(text)\" twice", "list each choice once") }
+                result.append(text)
+            }
+            guard !result.isEmpty else { throw fail(place, "lists no choice", "list at least one") }
+            return result
+        }
+        switch value {
+        case .string(let text): return try strings([.string(text)])
+        case .array(let list): return try strings(list)
+        case .object(let members):
+            try checkKeys(members, ["choices", "value"], place)
+            if let fixed = value["value"] { return try strings([fixed]) }
+            guard case .array(let list)? = value["choices"] else {
+                throw fail(place, "needs choices", #"write {"choices": ["all", "midday"]}"#)
+            }
+            return try strings(list)
+        default:
+            throw fail(place, "is not a name or a list of names", #"write {"choices": ["all", "midday"]} or one name"#)
+        }
+    }
+
+    /// The bounds as a bounds file: every entry, ranges as `{"low", "high", "step"}`.
+    public var json: JSONValue {
+        func integers(_ range: IntegerRange) -> JSONValue {
+            .object([("low", .integer(range.low)), ("high", .integer(range.high)), ("step", .integer(range.step))])
+        }
+        func fractions(_ range: FractionRange) -> JSONValue {
+            .object([("low", .double(range.low)), ("high", .double(range.high)), ("step", .double(range.step))])
+        }
+        return .object([
+            (Entry.windowSize.rawValue, integers(windowSize)), (Entry.offset.rawValue, integers(offset)),
+            (Entry.burn.rawValue, integers(burn)), (Entry.skipMin.rawValue, integers(skipMin)),
+            (Entry.skipMax.rawValue, integers(skipMax)), (Entry.forwardThreshold.rawValue, fractions(forwardThreshold)),
+            (Entry.reverseThreshold.rawValue, fractions(reverseThreshold)),
+            (Entry.sessions.rawValue, .object([("choices", .array(sessions.map { .string($0) }))])),
+            (Entry.prng.rawValue, .object([("choices", .array(prngs.map { .string($0) }))])),
+        ])
+    }
+
+    // MARK: - Checks
+
+    /// Checks the bounds on their own and against the history: every range well formed, skip_min
+    /// able to stay at or below skip_max, no trial testing more skips than one sieve pass takes,
+    /// every session choice present, every family known, and some window that fits.
+    ///
+    /// Combinations that cannot run (skip_min above skip_max, a window that does not fit a
+    /// session's draws) may remain inside valid bounds: the search records such trials as pruned,
+    /// with the reason, and runs no sieve for them.
+    ///
+    /// - Throws: ``Sieve/InputError`` (`invalidSearchBounds`, or `windowDoesNotFit` when no window fits).
+    public func validate(shape: HistoryShape, referenceMode: Bool, source: String) throws(InputError) {
+        func place(_ entry: Entry) -> String { "\(source): \(entry.rawValue)" }
+        func check(_ range: IntegerRange, _ entry: Entry, minimum: Int) throws(InputError) {
+            guard range.low >= minimum else {
+                throw Self.fail(place(entry), "low \(range.low) is below \(minimum)", "give low ≥ \(minimum)")
+            }
+            guard range.low <= range.high else {
+                throw Self.fail(place(entry), "low \(range.low) is above high \(range.high)", "give low ≤ high")
+            }
+            guard range.step >= 1, (range.high - range.low) % range.step == 0 else {
+                throw Self.fail(place(entry), "high − low is not a multiple of step \(range.step)",
+                                "give a step ≥ 1 and a high on the grid low + k·step")
+            }
+        }
+        try check(windowSize, .windowSize, minimum: 1)
+        try check(offset, .offset, minimum: 0)
+        try check(burn, .burn, minimum: 0)
+        try check(skipMin, .skipMin, minimum: 0)
+        try check(skipMax, .skipMax, minimum: 0)
+        guard skipMax.high <= Int(UInt32.max) else {
+            throw Self.fail(place(.skipMax), "high \(skipMax.high) does not fit 32 bits", "give skips below 2^32")
+        }
+        guard skipMin.low <= skipMax.high else {
+            throw InputError(.invalidSkipRange, source: place(.skipMin),
+                             problem: "skip_min's low \(skipMin.low) is above skip_max's high \(skipMax.high): no trial can run",
+                             fix: "give bounds where skip_min can be at most skip_max")
+        }
+        let widest = skipMax.high - skipMin.low + 1
+        guard widest <= Int(SieveLimits.maxSkipsPerPass) else {
+            throw Self.fail(
+                "\(source): skip_min, skip_max",
+                "a trial could test \(widest) skips (skip_min \(skipMin.low), skip_max \(skipMax.high)); one sieve takes at most \(SieveLimits.maxSkipsPerPass)",
+                "narrow the bounds so that skip_max.high − skip_min.low < \(SieveLimits.maxSkipsPerPass)")
+        }
+        for (range, entry) in [(forwardThreshold, Entry.forwardThreshold), (reverseThreshold, .reverseThreshold)] {
+            guard range.low > 0, range.low <= range.high, range.high <= 1 else {
+                throw Self.fail(place(entry), "\(range.low) ... \(range.high) is not within (0, 1] with low ≤ high",
+                                "give fractions above 0 and at most 1, such as 0.15 ... 0.6")
+            }
+            guard range.step > 0 else { throw Self.fail(place(entry), "step \(range.step) is not positive", "give a step such as 0.01") }
+            let cells = (range.high - range.low) / range.step
+            guard abs(cells - cells.rounded()) <= 1e-9 * max(1, cells) else {
+                throw Self.fail(place(entry), "high − low is not a multiple of step \(range.step)", "give a high on the grid low + k·step")
+            }
+        }
+        for choice in sessions {
+            guard shape.draws(forChoice: choice) != nil else {
+                let known = shape.sessionCounts.map(\.name)
+                throw Self.fail(place(.sessions), "\"\(choice)\" names a session the history does not hold",
+                                known.isEmpty ? "use \"all\": the history records no sessions"
+                                    : "use \"all\" or sessions among \(known.joined(separator: ", ")), joined by +")
+            }
+        }
+        for name in prngs {
+            guard PRNGFamily.lookup(name) != nil else {
+                throw Self.fail(place(.prng), "\"\(name)\" is not a PRNG family", "see `optimize prngs` for the names")
+            }
+        }
+        // Some window must fit: the smallest window, at some offset, in the longest session choice.
+        let longest = sessions.compactMap { shape.draws(forChoice: $0) }.max() ?? 0
+        let k = windowSize.low
+        let lowestOffset = max(offset.low, referenceMode ? 0 : k)
+        guard lowestOffset <= offset.high, lowestOffset + k <= longest else {
+            throw InputError(
+                .windowDoesNotFit, source: "\(place(.windowSize)), \(place(.offset))",
+                problem: "no window of \(windowSize.low) ... \(windowSize.high) draws at offsets \(offset.low) ... \(offset.high) fits \(longest) draws"
+                    + (referenceMode ? "" : " with its reverse window before it"),
+                fix: "give offsets from \(referenceMode ? 0 : k) to \(max(0, longest - k)), or smaller windows")
+        }
+    }
+
+    /// The study's search space: one parameter per entry, fixed entries as single values.
+    public var space: SearchSpace {
+        func integers(_ entry: Entry, _ range: IntegerRange) -> Parameter {
+            Parameter(name: entry.rawValue, domain: .integer(low: range.low, high: range.high, log: false, step: range.step))
+        }
+        func fractions(_ entry: Entry, _ range: FractionRange) -> Parameter {
+            Parameter(name: entry.rawValue, domain: .float(low: range.low, high: range.high, log: false, step: range.step))
+        }
+        let parameters = [
+            integers(.windowSize, windowSize), integers(.offset, offset), integers(.burn, burn),
+            integers(.skipMin, skipMin), integers(.skipMax, skipMax),
+            fractions(.forwardThreshold, forwardThreshold), fractions(.reverseThreshold, reverseThreshold),
+            Parameter(name: Entry.sessions.rawValue, domain: .categorical(sessions.map { .string($0) })),
+            Parameter(name: Entry.prng.rawValue, domain: .categorical(prngs.map { .string($0) })),
+        ]
+        do {
+            return try SearchSpace(parameters, source: "search bounds")
+        } catch {
+            preconditionFailure("validated bounds always make a space: \(error)")
+        }
+    }
+}
+
+/// The sieve's limits a search must respect.
+public enum SieveLimits {
+    /// Skips one sieve pass tests at most (Shaders/KernelArgs.h).
+    public static let maxSkipsPerPass: UInt32 = 256
+}
+
+/// How many draws a history holds in total and per session: what the bounds are checked against.
+public struct HistoryShape: Sendable, Hashable {
+    public let total: Int
+    /// Draws per session, midday first, then evening, then the others by name.
+    public let sessionCounts: [(name: String, count: Int)]
+
+    public init(history: DrawHistory) {
+        total = history.count
+        var counts: [String: Int] = [:]
+        for entry in history.entries {
+            if let session = entry.session { counts[session, default: 0] += 1 }
+        }
+        func rank(_ name: String) -> Int { name == "midday" ? 0 : name == "evening" ? 1 : 2 }
+        sessionCounts = counts.sorted { (rank($0.key), $0.key) < (rank($1.key), $1.key) }.map { ($0.key, $0.value) }
+    }
+
+    public static func == (lhs: HistoryShape, rhs: HistoryShape) -> Bool {
+        lhs.total == rhs.total && lhs.sessionCounts.map(\.name) == rhs.sessionCounts.map(\.name)
+            && lhs.sessionCounts.map(\.count) == rhs.sessionCounts.map(\.count)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(total)
+        for (name, count) in sessionCounts {
+            hasher.combine(name)
+            hasher.combine(count)
+        }
+    }
+
+    /// `all` plus each session, when the history records more than one; else `all` alone.
+    public var defaultSessionChoices: [String] {
+        sessionCounts.count >= 2 ? ["all"] + sessionCounts.map(\.name) : ["all"]
+    }
+
+    /// The sessions a choice keeps (`nil`: all entries), or `nil` inside `.some` … see ``draws(forChoice:)``.
+    public static func sessions(ofChoice choice: String) -> [String]? {
+        choice == "all" ? nil : choice.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// The draws a session choice keeps, or `nil` when it names a session the history lacks.
+    public func draws(forChoice choice: String) -> Int? {
+        guard let names = Self.sessions(ofChoice: choice) else { return total }
+        var sum = 0
+        for name in names {
+            guard let count = sessionCounts.first(where: { $0.name == name })?.count else { return nil }
+            sum += count
+        }
+        return sum
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import Sieve
+import Study
+
+/// Everything a window search is run with, apart from what it searches: the history, the fixed
+/// sieve options, the objective, the trial count, the sampler's seed, and the bounds. `run.json`
+/// holds it; a resumed run reads it back, so that it continues exactly where the first left off.
+public struct SearchSettings: Sendable {
+    /// The version of the run directory's layout and records.
+    public static let format = "optimize-search 1"
+
+    /// The draw history as the user named it, and its absolute path.
+    public var historyFile: String
+    public var historyPath: String
+    /// The history's format when given explicitly (`nil`: from the file name).
+    public var historyFormat: DrawHistory.Format?
+    public var newestFirst: Bool
+    /// SHA-256 of the history file: a resume refuses a changed file.
+    public var historyChecksum: String
+    /// The family given with `--prng`, and its parameters (which apply to it alone; other families
+    /// of the bounds take their defaults).
+    public var prng: String
+    public var prngParameters: [String: UInt64]
+    public var modulus: UInt64
+    public var seeds: SeedRange
+    public var referenceMode: Bool
+    /// Test the reverse window over every seed (reports reverse-only survivors too).
+    public var fullReverse: Bool
+    public var backend: String
+    public var objective: Objective
+    /// The family-wise error rate of significance claims over the run's trials.
+    public var alpha: Double
+    public var trials: Int
+    public var samplerSeed: UInt64
+    /// Seeds per journaled chunk of each trial's sweep.
+    public var chunkSize: UInt64
+    /// Seeds of each trial's empirical chance calibration (blocks of 65,536).
+    public var chanceSampleSize: Int
+    public var bounds: SearchBounds
+
+    public init(historyFile: String, historyPath: String, historyFormat: DrawHistory.Format?, newestFirst: Bool,
+                historyChecksum: String, prng: String, prngParameters: [String: UInt64], modulus: UInt64, seeds: SeedRange,
+                referenceMode: Bool, fullReverse: Bool, backend: String, objective: Objective, alpha: Double, trials: Int,
+                samplerSeed: UInt64, chunkSize: UInt64, chanceSampleSize: Int = SieveSweep.defaultChanceSampleSize,
+                bounds: SearchBounds) {
+        self.historyFile = historyFile
+        self.historyPath = historyPath
+        self.historyFormat = historyFormat
+        self.newestFirst = newestFirst
+        self.historyChecksum = historyChecksum
+        self.prng = prng
+        self.prngParameters = prngParameters
+        self.modulus = modulus
+        self.seeds = seeds
+        self.referenceMode = referenceMode
+        self.fullReverse = fullReverse
+        self.backend = backend
+        self.objective = objective
+        self.alpha = alpha
+        self.trials = trials
+        self.samplerSeed = samplerSeed
+        self.chunkSize = chunkSize
+        self.chanceSampleSize = chanceSampleSize
+        self.bounds = bounds
+    }
+
+    /// The significance level: −log10(α / trials).
+    public var level: Double { Significance.level(alpha: alpha, trials: trials) }
+
+    /// The family configuration a trial uses.
+    public func configuration(for family: String) throws(InputError) -> PRNGConfiguration {
+        let resolved = try PRNGFamily.named(family, source: "prng")
+        let own = try PRNGFamily.named(prng)
+        return try PRNGConfiguration(family: resolved, parameters: resolved == own ? prngParameters : [:])
+    }
+
+    /// Checks the settings that do not depend on a trial: the trial count, α, the seed range against
+    /// every family of the bounds, and the bounds against the history.
+    public func validate(shape: HistoryShape, boundsSource: String) throws(InputError) {
+        guard trials >= 1 else {
+            throw InputError(.invalidOption, source: "--trials", problem: "\(trials) trials", fix: "give at least 1 trial")
+        }
+        guard alpha > 0, alpha < 1 else {
+            throw InputError(.invalidOption, source: "--alpha", problem: "\(alpha) is not within (0, 1)", fix: "give a level such as 0.01")
+        }
+        guard chunkSize >= 1 else {
+            throw InputError(.invalidOption, source: "--chunk-size", problem: "0 seeds per chunk", fix: "give at least 1")
+        }
+        guard chanceSampleSize >= 1 << 16 else {
+            throw InputError(.invalidOption, source: "--chance-sample", problem: "\(chanceSampleSize) seeds",
+                             fix: "give at least 65536 (the calibration sieves blocks of 65,536 seeds)")
+        }
+        guard (2...(UInt64(1) << 32)).contains(modulus) else {
+            throw InputError(.invalidOption, source: "--modulus", problem: "modulus \(modulus) is outside 2 ... 2^32",
+                             fix: "give a modulus from 2 to 4294967296")
+        }
+        if case .band(let low, let high) = objective, low < 0 || low > high {
+            throw InputError(.invalidOption, source: "--band", problem: "\(low)...\(high) is not a band of counts",
+                             fix: "give low...high with 0 ≤ low ≤ high")
+        }
+        _ = try configuration(for: prng)
+        try bounds.validate(shape: shape, referenceMode: referenceMode, source: boundsSource)
+        for name in bounds.prngs {
+            let family = try PRNGFamily.named(name, source: "\(boundsSource): prng")
+            guard seeds.last <= family.maxSeed else {
+                throw InputError(.seedRangeBeyondWidth, source: "--seeds",
+                                 problem: "\(seeds) reaches past \(family.name)'s \(family.seedBits)-bit seeds",
+                                 fix: "end the range at 2^\(family.seedBits) at most, or drop \(family.name) from the bounds")
+            }
+        }
+    }
+
+    // MARK: - JSON
+
+    /// What determines a run's results: two runs with equal identities write equal trial
+    /// journals, best.json and survivor files.
+    public var identity: JSONValue {
+        var objectiveMembers: [(key: String, value: JSONValue)] = [("name", .string(objective.name)), ("alpha", .double(alpha))]
+        if case .band(let low, let high) = objective { objectiveMembers.append(("band", .array([.integer(low), .integer(high)]))) }
+        return .object([
+            ("history_sha256", .string(historyChecksum)),
+            ("history_format", historyFormat.map { .string($0.rawValue) } ?? .null),
+            ("newest_first", .bool(newestFirst)),
+            ("prng", .string(prng)),
+            ("prng_parameters", .object(prngParameters.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.unsigned($0.value)) })),
+            ("modulus", .unsigned(modulus)),
+            ("seeds", .string(seeds.description)),
+            ("reference_mode", .bool(referenceMode)),
+            ("reverse_scope", .string(fullReverse ? "full-range" : "forward-survivors")),
+            ("objective", .object(objectiveMembers)),
+            ("trials", .integer(trials)),
+            ("sampler_seed", .unsigned(samplerSeed)),
+            ("chunk_size", .unsigned(chunkSize)),
+            ("chance_sample_size", .integer(chanceSampleSize)),
+            ("bounds", bounds.json),
+        ])
+    }
+
+    /// Names of the identity's fields that differ from `other`'s.
+    public func differences(from other: SearchSettings) -> [String] {
+        guard case .object(let mine) = identity, case .object(let theirs) = other.identity else { return [] }
+        return zip(mine, theirs).filter { $0.value != $1.value }.map(\.0.key)
+    }
+
+    /// `run.json`'s content.
+    public func runJSON(status: String, created: String, shape: HistoryShape, history: DrawHistory) -> JSONValue {
+        .object([
+            ("format", .string(Self.format)),
+            ("status", .string(status)),
+            ("created", .string(created)),
+            ("history", .object([
+                ("file", .string(historyFile)),
+                ("path", .string(historyPath)),
+                ("sha256", .string(historyChecksum)),
+                ("format", .string(history.format.rawValue)),
+                ("format_given", historyFormat.map { .string($0.rawValue) } ?? .null),
+                ("order", .string(history.order.rawValue)),
+                ("newest_first", .bool(newestFirst)),
+                ("draws", .integer(shape.total)),
+                ("sessions", .object(shape.sessionCounts.map { ($0.name, JSONValue.integer($0.count)) })),
+            ])),
+            ("prng", .object([
+                ("family", .string(prng)),
+                ("parameters", .object(prngParameters.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.unsigned($0.value)) })),
+            ])),
+            ("modulus", .unsigned(modulus)),
+            ("seeds", .string(seeds.description)),
+            ("seed_count", .string(String(seeds.count))),
+            ("reference_mode", .bool(referenceMode)),
+            ("reverse_scope", .string(fullReverse ? "full-range" : "forward-survivors")),
+            ("backend", .string(backend)),
+            ("objective", .object([
+                ("name", .string(objective.name)),
+                ("band", { if case .band(let low, let high) = objective { return .array([.integer(low), .integer(high)]) } else { return .null } }()),
+                ("alpha", .double(alpha)),
+                ("level", .double(level)),
+                ("level_meaning", .string("a trial claims significance when its score −log10 p exceeds −log10(alpha / trials)")),
+            ])),
+            ("trials", .integer(trials)),
+            ("sampler", .object([("name", .string("tpe")), ("seed", .unsigned(samplerSeed)), ("version", .string(StudyDefinition.samplerVersion))])),
+            ("chunk_size", .unsigned(chunkSize)),
+            ("chance_sample_size", .integer(chanceSampleSize)),
+            ("bounds", bounds.json),
+            ("fixed_parameters", .object(fixedParameters)),
+            ("versions", .object([
+                ("optimize", .string(OptimizeVersion.current)), ("run_format", .string(Self.format)),
+                ("study", .integer(StudyDefinition.format)), ("sampler", .string(StudyDefinition.samplerVersion)),
+            ])),
+        ])
+    }
+
+    /// The entries of the bounds that take one value only, with that value.
+    var fixedParameters: [(key: String, value: JSONValue)] {
+        var fixed: [(key: String, value: JSONValue)] = []
+        let b = bounds
+        for (entry, range) in [(SearchBounds.Entry.windowSize, b.windowSize), (.offset, b.offset), (.burn, b.burn),
+                               (.skipMin, b.skipMin), (.skipMax, b.skipMax)] where range.isFixed {
+            fixed.append((entry.rawValue, .integer(range.low)))
+        }
+        for (entry, range) in [(SearchBounds.Entry.forwardThreshold, b.forwardThreshold), (.reverseThreshold, b.reverseThreshold)]
+        where range.low == range.high {
+            fixed.append((entry.rawValue, .string(range.decimal(range.low))))
+        }
+        if b.sessions.count == 1 { fixed.append((SearchBounds.Entry.sessions.rawValue, .string(b.sessions[0]))) }
+        if b.prngs.count == 1 { fixed.append((SearchBounds.Entry.prng.rawValue, .string(b.prngs[0]))) }
+        return fixed
+    }
+
+    /// Reads `run.json`.
+    ///
+    /// - Throws: ``Sieve/InputError`` (`invalidRun`) naming the field.
+    public init(runJSON json: JSONValue, source: String) throws(InputError) {
+        func fail(_ field: String, _ problem: String = "is missing or malformed") -> InputError {
+            InputError(.invalidRun, source: "\(source): \(field)", problem: problem,
+                       fix: "restore run.json; optimize writes it when a search starts and never needs it edited")
+        }
+        guard json["format"]?.string == Self.format else {
+            throw fail("format", "is not \(Self.format), the run format this version reads")
+        }
+        guard let history = json["history"], let file = history["file"]?.string, let path = history["path"]?.string,
+              let checksum = history["sha256"]?.string, let newestFirst = history["newest_first"]?.bool
+        else { throw fail("history") }
+        var format: DrawHistory.Format?
+        if let given = history["format_given"]?.string {
+            guard let parsed = DrawHistory.Format(rawValue: given) else { throw fail("history.format_given") }
+            format = parsed
+        }
+        guard let prng = json["prng"]?["family"]?.string, case .object(let parameterMembers)? = json["prng"]?["parameters"]
+        else { throw fail("prng") }
+        var parameters: [String: UInt64] = [:]
+        for (name, value) in parameterMembers {
+            guard let number = value.unsignedInteger else { throw fail("prng.parameters.\(name)") }
+            parameters[name] = number
+        }
+        guard let modulus = json["modulus"]?.unsignedInteger else { throw fail("modulus") }
+        // Checked against the families' widths when the run started; read at 64 bits here.
+        guard let seedsText = json["seeds"]?.string,
+              let seeds = try? SeedRange.parse(seedsText, family: .family(.xoshiro256pp), option: "seeds")
+        else { throw fail("seeds") }
+        guard let referenceMode = json["reference_mode"]?.bool else { throw fail("reference_mode") }
+        guard let scope = json["reverse_scope"]?.string, ["full-range", "forward-survivors"].contains(scope) else { throw fail("reverse_scope") }
+        guard let backend = json["backend"]?.string else { throw fail("backend") }
+        guard let objectiveJSON = json["objective"], let name = objectiveJSON["name"]?.string,
+              let alpha = objectiveJSON["alpha"]?.number
+        else { throw fail("objective") }
+        let objective: Objective
+        switch name {
+        case "significance": objective = .significance
+        case "count": objective = .count
+        case "band":
+            guard let band = objectiveJSON["band"]?.array, band.count == 2, let low = band[0].integer, let high = band[1].integer
+            else { throw fail("objective.band") }
+            objective = .band(low: low, high: high)
+        default: throw fail("objective.name", "\"\(name)\" is not an objective")
+        }
+        guard let trials = json["trials"]?.integer else { throw fail("trials") }
+        guard let samplerSeed = json["sampler"]?["seed"]?.unsignedInteger else { throw fail("sampler.seed") }
+        guard let chunkSize = json["chunk_size"]?.unsignedInteger else { throw fail("chunk_size") }
+        guard let chanceSampleSize = json["chance_sample_size"]?.integer else { throw fail("chance_sample_size") }
+        guard let boundsJSON = json["bounds"] else { throw fail("bounds") }
+        // Every entry is present in a run's bounds: read them over placeholders.
+        let placeholder = SearchBounds(
+            windowSize: .init(1, 1), offset: .init(0, 0), burn: .init(0, 0), skipMin: .init(0, 0), skipMax: .init(0, 0),
+            forwardThreshold: .init(1, 1), reverseThreshold: .init(1, 1), sessions: ["all"], prngs: [prng])
+        let bounds: SearchBounds
+        do { bounds = try SearchBounds.read(boundsJSON, source: "\(source): bounds", over: placeholder) } catch {
+            throw InputError(.invalidRun, source: error.source, problem: error.problem, fix: "restore run.json")
+        }
+        self.init(historyFile: file, historyPath: path, historyFormat: format, newestFirst: newestFirst, historyChecksum: checksum,
+                  prng: prng, prngParameters: parameters, modulus: modulus, seeds: seeds, referenceMode: referenceMode,
+                  fullReverse: scope == "full-range", backend: backend, objective: objective, alpha: alpha, trials: trials,
+                  samplerSeed: samplerSeed, chunkSize: chunkSize, chanceSampleSize: chanceSampleSize, bounds: bounds)
+    }
+}

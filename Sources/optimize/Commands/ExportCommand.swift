@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Sieve
+import WindowSearch
+
+/// `optimize export DIR`: the reference system's output files, from a search run.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the reference's window-optimizer files from a search run, for tools built around them.",
+        discussion: """
+            Writes optimal_window_config.json, bidirectional_survivors.json, forward_survivors.json, \
+            reverse_survivors.json, train_history.json and holdout_history.json (REFERENCE.md §5.8) into \
+            --out (default DIR/export).
+            """)
+
+    @Argument(help: "The run's directory (the --out of `optimize search`).")
+    var directory: String
+
+    @Option(help: "Where to write the files (default: DIR/export).")
+    var out: String?
+
+    func run() throws {
+        try reportingErrors {
+            let output = out ?? (directory as NSString).appendingPathComponent("export")
+            let paths = try RunExport.write(run: directory, to: output)
+            for path in paths { print(path) }
+        }
+    }
+}
