@@ -95,14 +95,20 @@ let package = Package(
 
         // MARK: - Unit test bundles
 
+        // Random sieve configurations shared by the test targets.
+        .target(
+            name: "_SieveTestSupport",
+            dependencies: ["Sieve"],
+            path: "Tests/_SieveTestSupport"
+        ),
         .testTarget(
             name: "SieveTests",
-            dependencies: ["Sieve"],
+            dependencies: ["Sieve", "_SieveTestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "SieveMetalTests",
-            dependencies: ["SieveMetal", "Sieve", "_MetalEmulation", "_SieveKernelsCPU"]
+            dependencies: ["SieveMetal", "Sieve", "_MetalEmulation", "_SieveKernelsCPU", "_SieveTestSupport"]
         ),
         .testTarget(
             name: "StudyTests",

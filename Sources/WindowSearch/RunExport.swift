@@ -79,7 +79,7 @@ public enum RunExport {
         let stamp = created.prefix(19).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
             .replacingOccurrences(of: "T", with: "_")
         config = config.setting("run_id", .string("step1_\(stamp)_\(String(format: "%05d", Int(settings.samplerSeed % 100_000)))"))
-        try AtomicFile.write(JSONText.file(config), to: URL(fileURLWithPath: path("optimal_window_config.json")))
+        try AtomicFile.write(PrettyJSON.file(config), to: URL(fileURLWithPath: path("optimal_window_config.json")))
 
         // The survivor files.
         let trials = summary.outcomes.filter { $0.state == .complete && $0.survivorFile != nil }
@@ -90,8 +90,8 @@ public enum RunExport {
         // train_history.json and holdout_history.json.
         let draws = history.entries.map { JSONValue.unsigned($0.value) }
         let split = Int(0.8 * Double(draws.count))
-        try AtomicFile.write(JSONText.file(.array(Array(draws[..<split]))), to: URL(fileURLWithPath: path("train_history.json")))
-        try AtomicFile.write(JSONText.file(.array(Array(draws[split...]))), to: URL(fileURLWithPath: path("holdout_history.json")))
+        try AtomicFile.write(PrettyJSON.file(.array(Array(draws[..<split]))), to: URL(fileURLWithPath: path("train_history.json")))
+        try AtomicFile.write(PrettyJSON.file(.array(Array(draws[split...]))), to: URL(fileURLWithPath: path("holdout_history.json")))
         return fileNames.map(path)
     }
 
@@ -161,7 +161,7 @@ public enum RunExport {
                 if chosen == nil || (kind == .bidirectional && entry.score > chosen!.score) { chosen = entry }
             }
             guard let chosen else { continue }
-            buffer += (first ? "\n  " : ",\n  ") + JSONText.pretty(chosen.record, indent: 2)
+            buffer += (first ? "\n  " : ",\n  ") + PrettyJSON.pretty(chosen.record, indent: 2)
             first = false
             try flush(force: false)
         }

@@ -101,7 +101,7 @@ public final class SearchRun {
         }
         let shape = HistoryShape(history: history)
         let json = settings.runJSON(status: "running", created: Timestamp.now(), shape: shape, history: history)
-        try AtomicFile.write(JSONText.file(json), to: URL(fileURLWithPath: runPath))
+        try AtomicFile.write(PrettyJSON.file(json), to: URL(fileURLWithPath: runPath))
         return try SearchRun(directory: directory, settings: settings, history: history, backend: backend, lock: lock)
     }
 
@@ -459,16 +459,16 @@ public final class SearchRun {
     private func setStatus(_ status: String) throws(InputError) {
         let runPath = (directory as NSString).appendingPathComponent(RunFiles.run)
         let json = settings.runJSON(status: status, created: created, shape: shape, history: history)
-        try AtomicFile.write(JSONText.file(json), to: URL(fileURLWithPath: runPath))
+        try AtomicFile.write(PrettyJSON.file(json), to: URL(fileURLWithPath: runPath))
     }
 
     private func writeBest() throws(InputError) {
         let json = BestFile.json(settings: settings, shape: shape, outcomes: outcomes)
-        try AtomicFile.write(JSONText.file(json), to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(RunFiles.best)))
+        try AtomicFile.write(PrettyJSON.file(json), to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(RunFiles.best)))
     }
 
     private func writeProgress(status: String) throws(InputError) {
         let json = progress.json(status: status, best: best)
-        try AtomicFile.write(JSONText.file(json), to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(RunFiles.progress)))
+        try AtomicFile.write(PrettyJSON.file(json), to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(RunFiles.progress)))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Sieve
 import SieveMetal
 import Testing
+import _SieveTestSupport
 
 #if canImport(Metal)
 @preconcurrency import Metal

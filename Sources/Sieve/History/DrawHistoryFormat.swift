@@ -32,10 +32,10 @@ public enum DrawHistoryFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// JSON text for values the writers emit by hand.
-enum JSONText {
-    /// A JSON string literal.
-    static func string(_ value: String) -> String {
+/// JSON text for values written by hand (histories, reports, journals).
+public enum JSONText {
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    public static func string(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -1,4 +1,5 @@
 import Foundation
+import Sieve
 
 /// A JSON value, kept exactly as written: integers stay integers, and doubles are written in
 /// Swift's shortest form that reads back to the same bits, so a journal replays exactly.
@@ -106,24 +107,7 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     static func writeString(_ string: String, to output: inout String) {
-        output += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
+        output += JSONText.string(string)
     }
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {

@@ -30,7 +30,7 @@ struct SummarizeCommand: ParsableCommand {
                 StandardError.write("warning: \(directory)/\(place): \(problem); skipped")
             }
             if json {
-                print(JSONText.pretty(try summary.json(top: top)))
+                print(PrettyJSON.pretty(try summary.json(top: top)))
             } else {
                 print(try text(summary))
             }

@@ -4,7 +4,7 @@ import Study
 
 /// JSON text for the run's files: keys in the order built, doubles in their shortest exact form,
 /// so that equal values always give equal bytes.
-public enum JSONText {
+public enum PrettyJSON {
     /// Indented text (two spaces), ending without a newline.
     public static func pretty(_ value: JSONValue, indent: Int = 0) -> String {
         var output = ""

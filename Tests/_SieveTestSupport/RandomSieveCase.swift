@@ -1,14 +1,14 @@
+// Random sieve configurations shared by the test targets that hold backends to the oracle and to
+// each other (SieveTests, SieveMetalTests).
+
 import Sieve
 
-// A copy of SieveTests' random configurations (test targets cannot share code), so that the Metal
-// backend is held to the CPU backend on the same kind of cases.
-
 /// A random sieve configuration, its history and seed range; printed when a comparison fails.
-struct RandomSieveCase: CustomStringConvertible {
-    let plan: SievePlan
-    let seeds: SeedRange
+public struct RandomSieveCase: CustomStringConvertible {
+    public let plan: SievePlan
+    public let seeds: SeedRange
 
-    var description: String {
+    public var description: String {
         let p = plan.parameters
         return "\(p.prng) M=\(p.modulus) k=\(p.window) o=\(p.offset) kr=\(p.reverseWindow.map(String.init) ?? "-") "
             + "skips=\(p.skips) burn=\(p.burn) mF=\(plan.forwardMinimum) mR=\(plan.reverseMinimum.map(String.init) ?? "-") "
@@ -17,7 +17,7 @@ struct RandomSieveCase: CustomStringConvertible {
 
     /// Draws a configuration. A third of the histories carry a planted seed inside the range (with a
     /// skip in the range and noise), so that survivors of every kind occur.
-    static func make(_ random: inout SplitMix64, families: [PRNGFamily.ID] = PRNGFamily.ID.allCases) throws -> RandomSieveCase {
+    public static func make(_ random: inout SplitMix64, families: [PRNGFamily.ID] = PRNGFamily.ID.allCases) throws -> RandomSieveCase {
         let id = families[Int(random.below(UInt64(families.count)))]
         let family = PRNGFamily.family(id)
         var prng = PRNGConfiguration(id)
