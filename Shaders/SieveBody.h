@@ -323,22 +323,22 @@ inline bool feed_window(thread const SieveUniforms &u, device const uint *draws,
     return L::any(count + (w.count - next) >= needed);
 }
 
-/// The counters of the streamed body: per skip (index k = s - skip_min) and window.
-template <typename L>
+/// The counters of the streamed body: per skip (index k = s - skip_min, below MAX_SKIPS) and window.
+template <typename L, uint MAX_SKIPS>
 struct StreamCounters {
-    typename L::U forward_count[SIEVE_MAX_SKIPS_PER_PASS];
-    typename L::U reverse_count[SIEVE_MAX_SKIPS_PER_PASS];
-    uint forward_next[SIEVE_MAX_SKIPS_PER_PASS];
-    uint reverse_next[SIEVE_MAX_SKIPS_PER_PASS];
-    bool forward_open[SIEVE_MAX_SKIPS_PER_PASS];
-    bool reverse_open[SIEVE_MAX_SKIPS_PER_PASS];
+    typename L::U forward_count[MAX_SKIPS];
+    typename L::U reverse_count[MAX_SKIPS];
+    uint forward_next[MAX_SKIPS];
+    uint reverse_next[MAX_SKIPS];
+    bool forward_open[MAX_SKIPS];
+    bool reverse_open[MAX_SKIPS];
 };
 
 /// Feeds every open (window, skip) with the outputs at positions [base, end); returns whether any
 /// is still open.
-template <typename L>
+template <typename L, uint MAX_SKIPS>
 inline bool feed_segment(thread const SieveUniforms &u, device const uint *draws, thread const typename L::U *kept,
-                         ulong base, ulong end, bool whole_output, uint skips, thread StreamCounters<L> &c) {
+                         ulong base, ulong end, bool whole_output, uint skips, thread StreamCounters<L, MAX_SKIPS> &c) {
     bool any_open = false;
     for (uint k = 0; k < skips; ++k) {
         ulong stride = ulong(u.skip_min + k) + 1UL;
@@ -376,7 +376,9 @@ struct StreamPrefix<Mt19937<L> > {
     }
 };
 
-template <typename F, typename L>
+/// MAX_SKIPS bounds skip_max - skip_min + 1 (the counters' size): the CPU's widest lane groups take
+/// fewer skips, so that their counters stay small.
+template <typename F, typename L, uint MAX_SKIPS = SIEVE_MAX_SKIPS_PER_PASS>
 inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 seeds64, device const uint *draws,
                                  thread SieveOutcome<L> &outcome) {
     typedef typename L::U U;
@@ -384,7 +386,7 @@ inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 
     const bool has_reverse = u.reverse_mode != SIEVE_REVERSE_NONE && u.reverse.count > 0;
     const bool whole_output = sizeof(typename F::Out) == sizeof(U);
 
-    StreamCounters<L> counters;
+    StreamCounters<L, MAX_SKIPS> counters;
     for (uint k = 0; k < skips; ++k) {
         counters.forward_count[k] = L::splat(0u);
         counters.reverse_count[k] = L::splat(0u);
@@ -397,7 +399,7 @@ inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 
     U kept[SIEVE_SEGMENT];
     if (StreamPrefix<F>::applies(u)) {
         StreamPrefix<F>::fill(u, seeds_for<F, L>(seeds64), kept);
-        feed_segment<L>(u, draws, kept, u.stream_first, u.stream_last + 1UL, whole_output, skips, counters);
+        feed_segment<L, MAX_SKIPS>(u, draws, kept, u.stream_first, u.stream_last + 1UL, whole_output, skips, counters);
     } else {
         F generator;
         generator.init(u.params, seeds_for<F, L>(seeds64));
@@ -409,7 +411,7 @@ inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 
                 kept[j] = kept_output<L>(generator.next(), u);
             }
             ulong end = base + ulong(filled);
-            if (!feed_segment<L>(u, draws, kept, base, end, whole_output, skips, counters)) {
+            if (!feed_segment<L, MAX_SKIPS>(u, draws, kept, base, end, whole_output, skips, counters)) {
                 break;
             }
             base = end;

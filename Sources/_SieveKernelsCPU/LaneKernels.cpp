@@ -130,6 +130,20 @@ extern "C" uint32_t sieve_cpu_isa_lane_width(uint32_t isa) {
     return isa < instruction_set_count ? instruction_sets[isa].lanes : 0;
 }
 
+extern "C" uint32_t sieve_cpu_group_width(uint32_t isa, uint32_t strategy, const SieveArgs *args) {
+    if (isa >= instruction_set_count || !supported(isa)) {
+        isa = 0;
+    }
+#if defined(__x86_64__)
+    if (isa == 2) {
+        return sieve_avx512_group_width(strategy, args);
+    }
+#endif
+    (void)strategy;
+    (void)args;
+    return instruction_sets[isa].lanes;
+}
+
 extern "C" uint32_t sieve_cpu_isa_best(void) {
     uint32_t best = 0;
     for (uint32_t isa = 0; isa < instruction_set_count; ++isa) {

@@ -3,7 +3,7 @@
 // (SieveLanes*.cpp), inside that variant's namespace, so that every function here is compiled
 // for it. No include guard, on purpose.
 
-template <typename L>
+template <typename L, uint32_t MAX_SKIPS = SIEVE_MAX_SKIPS_PER_PASS>
 void sieve_groups(uint32_t strategy, const SieveArgs &args, const uint32_t *draws, metal::atomic_uint *counter,
                   SieveRecord *records, uint64_t group_begin, uint64_t group_end) {
     typedef typename L::U64 U64;
@@ -32,7 +32,7 @@ void sieve_groups(uint32_t strategy, const SieveArgs &args, const uint32_t *draw
                 default: return;
             }
         } else {
-#define SIEVE_STREAMED_LANES(F) sieve_streamed_group<F, L>(u, seeds, draws, outcome)
+#define SIEVE_STREAMED_LANES(F) sieve_streamed_group<F, L, MAX_SKIPS>(u, seeds, draws, outcome)
             SIEVE_SWITCH_FAMILY(u.params.family, L, SIEVE_STREAMED_LANES)
 #undef SIEVE_STREAMED_LANES
         }

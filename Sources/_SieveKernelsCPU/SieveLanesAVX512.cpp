@@ -30,8 +30,12 @@ using namespace metal;
 
 void sieve_groups_avx512(uint32_t strategy, const SieveArgs *args, const uint32_t *draws, uint32_t *counter, SieveRecord *records,
         uint64_t begin, uint64_t end) {
-    sieve_avx512::sieve_groups<sieve_avx512::VectorLanes<64> >(strategy, *args, draws, reinterpret_cast<metal::atomic_uint *>(counter),
-                                              records, begin, end);
+    metal::atomic_uint *count = reinterpret_cast<metal::atomic_uint *>(counter);
+    if (sieve_avx512_group_width(strategy, args) == 128u) {
+        sieve_avx512::sieve_groups<sieve_avx512::VectorLanes<128>, 32u>(strategy, *args, draws, count, records, begin, end);
+    } else {
+        sieve_avx512::sieve_groups<sieve_avx512::VectorLanes<64> >(strategy, *args, draws, count, records, begin, end);
+    }
 }
 #pragma clang attribute pop
 

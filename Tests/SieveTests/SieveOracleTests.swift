@@ -16,6 +16,23 @@ struct SieveOracleTests {
         }
     }
 
+    @Test("mt19937 over up to 32 skips and over more (lane groups of two widths) equals the oracle",
+          arguments: [UInt32(5), 40])
+    func mt19937GroupWidths(skips: UInt32) throws {
+        var random = SplitMix64(seed: 0x4D54 + UInt64(skips))
+        let residues = (0..<12).map { _ in UInt32(random.below(10)) }
+        let parameters = SieveParameters(
+            prng: PRNGConfiguration(.mt19937), modulus: 10, window: 4, offset: 4, reverseWindow: 3, skips: 0...(skips - 1),
+            forwardThreshold: .matches(3), reverseThreshold: .matches(2), reverseScope: .fullRange)
+        let plan = try SievePlan(parameters: parameters, residues: residues)
+        let seeds = SeedRange(first: 4_000_000_000, last: 4_000_000_299)
+        let expected = try SieveOracle.survivors(of: plan, seeds: seeds)
+        #expect(!expected.isEmpty)
+        for isa in CPUSieveBackend.InstructionSet.supported {
+            #expect(try CPUSieveBackend(instructionSet: isa).survivors(of: plan, seeds: seeds) == expected, "\(isa)")
+        }
+    }
+
     @Test("this CPU runs the generic variant, and the widest it supports by default")
     func instructionSets() {
         let supported = CPUSieveBackend.InstructionSet.supported

@@ -159,10 +159,11 @@ public struct CPUSieveBackend: SieveBackend {
                             kernel.dispatch(gridSize: Int(count), buffers: buffers, threads: threads)
                         case .vectorLanes:
                             let isa = instructionSet.index
-                            let width = UInt64(sieve_cpu_isa_lane_width(isa))
+                            let code = strategy == .strided ? SIEVE_CPU_STRIDED : SIEVE_CPU_STREAMED
+                            let width = UInt64(sieve_cpu_group_width(
+                                isa, code.rawValue, argsBytes.baseAddress!.assumingMemoryBound(to: SieveArgs.self)))
                             let groups = (count + width - 1) / width
                             let shared = SendableBuffers(pointers: buffers)
-                            let code = strategy == .strided ? SIEVE_CPU_STRIDED : SIEVE_CPU_STREAMED
                             CPUGrid.forEachChunk(gridSize: Int(groups), threads: threads) { range in
                                 sieve_cpu_sieve_lanes(
                                     isa, code.rawValue,

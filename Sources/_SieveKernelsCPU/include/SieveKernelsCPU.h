@@ -48,6 +48,9 @@ const char *sieve_cpu_isa_name(uint32_t isa);
 bool sieve_cpu_isa_supported(uint32_t isa);
 /// How many seeds one lane group of variant `isa` covers.
 uint32_t sieve_cpu_isa_lane_width(uint32_t isa);
+/// Seeds per lane group when variant `isa` runs `strategy` with these arguments (the group width
+/// can depend on the family: see LaneVariants.h).
+uint32_t sieve_cpu_group_width(uint32_t isa, uint32_t strategy, const SieveArgs *args);
 /// The widest variant this CPU supports.
 uint32_t sieve_cpu_isa_best(void);
 
