@@ -17,13 +17,28 @@ struct BenchmarkFunction {
     let evaluate: ([Double]) -> Double
 }
 
+/// Stops the runner with a message on standard error.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("_TPEBenchmark: \(message)\n".utf8))
+    exit(1)
+}
+
+/// A benchmark function's space; the definitions below are fixed, so an error here is a bug in them.
+func space(_ parameters: [Parameter]) -> SearchSpace {
+    do {
+        return try SearchSpace(parameters)
+    } catch {
+        fail("a benchmark function's search space is invalid: \(error)")
+    }
+}
+
 func floats(_ names: [String], _ low: Double, _ high: Double) -> SearchSpace {
-    try! SearchSpace(names.map { Parameter(name: $0, domain: .float(low: low, high: high, log: false, step: nil)) })
+    space(names.map { Parameter(name: $0, domain: .float(low: low, high: high, log: false, step: nil)) })
 }
 
 let branin = BenchmarkFunction(
     name: "branin",
-    space: try! SearchSpace([
+    space: space([
         Parameter(name: "x1", domain: .float(low: -5, high: 10, log: false, step: nil)),
         Parameter(name: "x2", domain: .float(low: 0, high: 15, log: false, step: nil)),
     ]),
@@ -175,5 +190,9 @@ if let path = option("--json") {
         ("sampler", .string("Swift TPESampler (\(StudyDefinition.samplerVersion))")), ("seeds", .integer(Int(seeds))),
         ("trials", .integer(trials)), ("results", .array(rows)),
     ])
-    try! Data((document.text + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    do {
+        try Data((document.text + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    } catch {
+        fail("cannot write \(path): \(error.localizedDescription)")
+    }
 }
