@@ -65,13 +65,12 @@ struct ChanceExpectationTests {
     @Test("per-draw probabilities count the output range exactly")
     func drawProbabilities() throws {
         // minstd's outputs are 1 ... 2^31 - 2: mod 2 there are 2^30 - 1 even and 2^30 odd values.
-        var residues: [UInt32] = [0, 1]
+        let residues: [UInt32] = [0, 1]
         let parameters = SieveParameters(prng: PRNGConfiguration(.minstd), modulus: 2, window: 2, offset: 0, skips: 0...0,
                                          forwardThreshold: .matches(2))
         let plan = try SievePlan(parameters: parameters, residues: residues)
         let expectation = try plan.chanceExpectation(seedCount: 1, sampleSize: 1)
         let even = Double((1 << 30) - 1) / Double(0x7FFF_FFFE)
         #expect(abs(expectation.forward - even * (1 - even)) < 1e-12)
-        residues = []
     }
 }

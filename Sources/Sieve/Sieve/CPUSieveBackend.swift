@@ -59,7 +59,7 @@ public struct CPUSieveBackend: SieveBackend {
         precondition(strategy == .streamed || plan.parameters.prng.family.hasJumpAhead,
                      "the strided body needs a family with jump-ahead")
         var survivors: [SurvivorRecord] = []
-        if try prunes(plan, seeds: seeds), let classes = plan.lowBitClasses, let alive = try livingClasses(of: plan, classes) {
+        if let (classes, alive) = try classesToSieve(plan, seeds: seeds) {
             try runClasses(plan, strategy, alive, period: UInt64(1) << UInt64(classes.classBits),
                            first: seeds.first, last: seeds.last, into: &survivors)
             survivors.sort()
@@ -81,12 +81,17 @@ public struct CPUSieveBackend: SieveBackend {
     /// classes, the range covers them all, and few enough live to pay (half of a few thousand
     /// classes, each a long strided run; a sixteenth of more, whose runs are short).
     public func prunes(_ plan: SievePlan, seeds: SeedRange) throws -> Bool {
+        try classesToSieve(plan, seeds: seeds) != nil
+    }
+
+    /// The plan's low-bit classes and those still alive, when pruning applies to `seeds`.
+    private func classesToSieve(_ plan: SievePlan, seeds: SeedRange) throws -> (SievePlan.LowBitClasses, [UInt64])? {
         guard pruneLowBitClasses, let classes = plan.lowBitClasses,
               seeds.count >= UInt128(1) << UInt128(classes.classBits),
               let alive = try livingClasses(of: plan, classes)
-        else { return false }
+        else { return nil }
         let period = 1 << classes.classBits
-        return alive.count * (period >= 4096 ? 16 : 2) <= period
+        return alive.count * (period >= 4096 ? 16 : 2) <= period ? (classes, alive) : nil
     }
 
     /// How many of the plan's low-bit classes can still pass, or `nil` when the plan has none.

@@ -45,7 +45,7 @@ public struct SeedRange: Sendable, Hashable, CustomStringConvertible {
         func bound(_ text: String) throws(InputError) -> UInt128 {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed == "2^64" { return UInt128(1) << 64 }
-            guard let value = parseSeedInteger(trimmed) else {
+            guard let value = UnsignedIntegerText.parse(trimmed) else {
                 throw InputError(
                     .invalidSeed, source: option, problem: "'\(trimmed)' is not an unsigned integer",
                     fix: "write bounds in decimal, hexadecimal (0x…) or as 2^k, for example 0..<2^32")
@@ -78,15 +78,5 @@ public struct SeedRange: Sendable, Hashable, CustomStringConvertible {
         let end = total * UInt128(index + 1) / UInt128(count)
         guard end > begin else { return nil }
         return SeedRange(first: first + UInt64(begin), last: first + UInt64(end - 1))
-    }
-
-    static func parseSeedInteger(_ text: String) -> UInt64? {
-        let cleaned = text.replacingOccurrences(of: "_", with: "")
-        if cleaned.hasPrefix("0x") || cleaned.hasPrefix("0X") { return UInt64(cleaned.dropFirst(2), radix: 16) }
-        if let caret = cleaned.firstIndex(of: "^") {
-            guard cleaned[..<caret] == "2", let exponent = UInt64(cleaned[cleaned.index(after: caret)...]), exponent < 64 else { return nil }
-            return UInt64(1) << exponent
-        }
-        return UInt64(cleaned)
     }
 }

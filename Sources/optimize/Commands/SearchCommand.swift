@@ -119,7 +119,7 @@ struct SearchCommand: ParsableCommand {
         let overrides = try parseParameters(parameters)
         _ = try PRNGConfiguration(family: family, parameters: overrides)
         let seedRange = try SeedRange.parse(seeds, family: family)
-        guard let samplerSeed = parseUnsignedInteger(seed) else {
+        guard let samplerSeed = UnsignedIntegerText.parse(seed) else {
             throw InputError(.invalidOption, source: "--seed", problem: "'\(seed)' is not an unsigned integer",
                              fix: "give the sampler's seed as an integer, such as 7")
         }

@@ -1,27 +1,9 @@
 import Foundation
 import Sieve
 
-/// Parses an unsigned integer as users write them: decimal (`4294967296`, `1_000_000`),
-/// hexadecimal (`0x5DEECE66D`) or a power of two (`2^32`).
-///
-/// - Returns: the value, or `nil` when the text is none of these or does not fit 64 bits.
-func parseUnsignedInteger(_ text: String) -> UInt64? {
-    let cleaned = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
-    if cleaned.hasPrefix("0x") || cleaned.hasPrefix("0X") {
-        return UInt64(cleaned.dropFirst(2), radix: 16)
-    }
-    if let caret = cleaned.firstIndex(of: "^") {
-        guard cleaned[..<caret] == "2", let exponent = UInt64(cleaned[cleaned.index(after: caret)...]), exponent < 64 else {
-            return nil
-        }
-        return UInt64(1) << exponent
-    }
-    return UInt64(cleaned)
-}
-
 /// Parses an integer option, or throws an ``InputError`` that names the option and the forms.
 func parseUnsignedInteger(_ text: String, option: String, kind: InputError.Kind = .invalidOption) throws(InputError) -> UInt64 {
-    guard let value = parseUnsignedInteger(text) else {
+    guard let value = UnsignedIntegerText.parse(text) else {
         throw InputError(
             kind, source: option, problem: "'\(text)' is not an unsigned integer that fits 64 bits",
             fix: "write it in decimal (4294967296), hexadecimal (0x100000000) or as 2^32")
