@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // MARK: - Public API
@@ -28,6 +29,7 @@ let package = Package(
         .target(
             name: "Sieve",
             dependencies: [
+                "_OptimizeSupport",
                 "_SieveKernelsCPU",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
@@ -42,12 +44,12 @@ let package = Package(
         // The TPE sampler and the study store (ask/tell), usable by any program.
         .target(
             name: "Study",
-            dependencies: ["Sieve"]
+            dependencies: ["_OptimizeSupport"]
         ),
         // The window search: the sieve as a study's objective, its run store and reports.
         .target(
             name: "WindowSearch",
-            dependencies: ["Sieve", "Study"]
+            dependencies: ["_OptimizeSupport", "Sieve", "Study"]
         ),
         .executableTarget(
             name: "optimize",
@@ -62,6 +64,14 @@ let package = Package(
         ),
 
         // MARK: - Implementation details
+
+        // What every module shares: the error model, atomic and append-only files, the one
+        // checksummed journal, the one JSON value (reader, writer, Codable bridge), checksums,
+        // timestamps, the version string and SplitMix64. It depends on nothing of the sieve.
+        .target(
+            name: "_OptimizeSupport",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+        ),
 
         // The kernels of Shaders/ compiled as C++ through the Metal shim.
         .target(

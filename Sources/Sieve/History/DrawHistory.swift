@@ -231,6 +231,21 @@ extension DrawHistory {
         return .success(value)
     }
 
+    /// A non-negative integer as a JSON history allows it: an integer, or a number with no
+    /// fraction (`843.0`) below 2^53, where doubles are exact.
+    static func integer(_ value: JSONValue) -> ParsedInteger {
+        switch value {
+        case .integer(let number): number >= 0 ? .success(UInt64(number)) : .failure("is negative (\(number))")
+        case .unsigned(let number): .success(number)
+        case .double(let number):
+            if number < 0 { .failure("is negative (\(number))") }
+            else if number.rounded(.towardZero) != number { .failure("is not an integer (\(number))") }
+            else if number >= 0x1p53 { .failure("is not an exact integer (\(number)); write it in plain digits") }
+            else { .success(UInt64(number)) }
+        default: .failure("is \(value.typeName), not a non-negative integer; write it as a plain integer, without quotes")
+        }
+    }
+
     static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
@@ -241,15 +256,16 @@ extension DrawHistory {
     }
 
     static func parseJSON(_ text: String, source: String) throws(InputError) -> [Entry] {
-        let document: JSONNode
+        let document: JSONValue
+        let lines: [Int]
         do {
-            document = try JSONReader.parse(text)
+            (document, lines) = try JSONReader.parseWithElementLines(Array(text.utf8))
         } catch {
             throw InputError(
                 .malformedHistory, source: "\(source): \(error.description)", problem: "the file is not valid JSON",
                 fix: "correct the JSON there (the reference format is [{\"draw\": 843, \"session\": \"midday\"}, …])")
         }
-        guard case .array(let elements) = document.kind else {
+        guard case .array(let elements) = document else {
             throw InputError(
                 .malformedHistory, source: source, problem: "the JSON document is \(document.typeName), not an array of draws",
                 fix: "write the history as [{\"draw\": 843, \"session\": \"midday\"}, …]")
@@ -257,19 +273,15 @@ extension DrawHistory {
         var entries: [Entry] = []
         entries.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            let place = "\(source): entry \(index) (line \(element.line))"
-            guard case .object = element.kind else {
+            let place = "\(source): entry \(index) (line \(lines[index]))"
+            guard case .object = element else {
                 throw InputError(.malformedHistory, source: place, problem: "is \(element.typeName), not an object",
                                  fix: "write each draw as {\"draw\": 843, \"session\": \"midday\"}")
             }
             func integerField(_ name: String) throws(InputError) -> UInt64? {
                 guard let field = element[name] else { return nil }
-                if case .null = field.kind { return nil }
-                guard case .number(let literal) = field.kind else {
-                    throw InputError(.invalidDraw, source: "\(place), \(name)", problem: "is \(field.typeName), not a non-negative integer",
-                                     fix: "write \(name) as a plain integer, without quotes")
-                }
-                switch integer(literal) {
+                if case .null = field { return nil }
+                switch integer(field) {
                 case .success(let value): return value
                 case .failure(let problem):
                     throw InputError(.invalidDraw, source: "\(place), \(name)", problem: problem,
@@ -278,7 +290,7 @@ extension DrawHistory {
             }
             func stringField(_ name: String) throws(InputError) -> String? {
                 guard let field = element[name] else { return nil }
-                switch field.kind {
+                switch field {
                 case .null: return nil
                 case .string(let value): return value
                 default:

@@ -18,42 +18,116 @@ public struct ChanceExpectation: Sendable, Hashable, Codable {
         case analytic, empirical
     }
 
+    /// The three tests a seed can survive.
+    public enum Test: String, Sendable, CaseIterable {
+        case forward, reverse, bidirectional
+    }
+
+    /// The chance survival of one test (forward, reverse or bidirectional).
+    public struct Estimate: Sendable, Hashable, Codable {
+        /// The probability that one seed survives the test by chance.
+        public let rate: Double
+        /// Empirical model: one standard error of the rate (where the sample kept no survivor, the
+        /// sample's 95 % upper bound 3/n, and the rate is the analytic one capped at it).
+        public let error: Double?
+        /// Empirical model: the survivors the calibration sample kept.
+        public let sampleCount: Int?
+
+        public init(rate: Double, error: Double? = nil, sampleCount: Int? = nil) {
+            self.rate = rate
+            self.error = error
+            self.sampleCount = sampleCount
+        }
+
+        /// Whether the calibration sample kept no survivor of this test (so the rate is the
+        /// analytic model's, not a measurement).
+        public var sampleSawNone: Bool { sampleCount == 0 }
+    }
+
     public let model: Model
-    /// The probability that one seed survives each test by chance.
-    public let forwardRate: Double
+    public let forward: Estimate
     /// Reverse survival (full-range reverse and reference mode), else `nil`.
-    public let reverseRate: Double?
+    public let reverse: Estimate?
     /// Bidirectional survival, when a reverse test runs.
-    public let bidirectionalRate: Double?
-    /// Empirical model: one standard error of each rate, and the seeds sieved.
-    public let forwardRateError: Double?
-    public let reverseRateError: Double?
-    public let bidirectionalRateError: Double?
+    public let bidirectional: Estimate?
+    /// Empirical model: the seeds the calibration sample sieved.
     public let sampleSize: Int?
-    /// Empirical model: the survivors the sample kept, per test. Where it kept none, the rate is the
-    /// analytic one and its error the sample's 95 % upper bound (3/n).
-    public let sampleCounts: [String: Int]?
     /// Why this model was chosen, in words.
     public let reason: String
     /// The seed count the expected counts are for.
     public let seedCount: Double
 
-    /// The same rates for another number of seeds.
-    public func scaled(to seedCount: Double) -> ChanceExpectation {
-        ChanceExpectation(
-            model: model, forwardRate: forwardRate, reverseRate: reverseRate, bidirectionalRate: bidirectionalRate,
-            forwardRateError: forwardRateError, reverseRateError: reverseRateError,
-            bidirectionalRateError: bidirectionalRateError, sampleSize: sampleSize, sampleCounts: sampleCounts,
-            reason: reason, seedCount: seedCount)
+    public init(model: Model, forward: Estimate, reverse: Estimate?, bidirectional: Estimate?, sampleSize: Int?,
+                reason: String, seedCount: Double) {
+        self.model = model
+        self.forward = forward
+        self.reverse = reverse
+        self.bidirectional = bidirectional
+        self.sampleSize = sampleSize
+        self.reason = reason
+        self.seedCount = seedCount
     }
 
-    /// Expected survivors of each test, and one standard error (empirical model).
-    public var forward: Double { forwardRate * seedCount }
-    public var reverse: Double? { reverseRate.map { $0 * seedCount } }
-    public var bidirectional: Double? { bidirectionalRate.map { $0 * seedCount } }
-    public var forwardError: Double? { forwardRateError.map { $0 * seedCount } }
-    public var reverseError: Double? { reverseRateError.map { $0 * seedCount } }
-    public var bidirectionalError: Double? { bidirectionalRateError.map { $0 * seedCount } }
+    /// The same rates for another number of seeds.
+    public func scaled(to seedCount: Double) -> ChanceExpectation {
+        ChanceExpectation(model: model, forward: forward, reverse: reverse, bidirectional: bidirectional,
+                          sampleSize: sampleSize, reason: reason, seedCount: seedCount)
+    }
+
+    /// The estimate of `test`.
+    public func estimate(_ test: Test) -> Estimate? {
+        switch test {
+        case .forward: forward
+        case .reverse: reverse
+        case .bidirectional: bidirectional
+        }
+    }
+
+    /// Expected survivors of `test` by chance over ``seedCount`` seeds.
+    public func expected(_ test: Test) -> Double? { estimate(test).map { $0.rate * seedCount } }
+
+    /// One standard error of the expected survivors of `test` (empirical model).
+    public func expectedError(_ test: Test) -> Double? { estimate(test)?.error.map { $0 * seedCount } }
+
+    // Files of version 0.1.0 wrote each test's rate, error and sample count as flat fields
+    // (`forward_rate`, `forward_rate_error`, `sample_counts`); they are read as well.
+    private enum CodingKeys: String, CodingKey {
+        case model, forward, reverse, bidirectional, sampleSize, reason, seedCount
+        case forwardRate, reverseRate, bidirectionalRate, forwardRateError, reverseRateError, bidirectionalRateError, sampleCounts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        model = try container.decode(Model.self, forKey: .model)
+        sampleSize = try container.decodeIfPresent(Int.self, forKey: .sampleSize)
+        reason = try container.decode(String.self, forKey: .reason)
+        seedCount = try container.decode(Double.self, forKey: .seedCount)
+        if container.contains(.forwardRate) {
+            let counts = try container.decodeIfPresent([String: Int].self, forKey: .sampleCounts)
+            func legacy(_ rate: CodingKeys, _ error: CodingKeys, _ name: String) throws -> Estimate? {
+                guard let value = try container.decodeIfPresent(Double.self, forKey: rate) else { return nil }
+                return Estimate(rate: value, error: try container.decodeIfPresent(Double.self, forKey: error), sampleCount: counts?[name])
+            }
+            forward = try legacy(.forwardRate, .forwardRateError, "forward")!
+            reverse = try legacy(.reverseRate, .reverseRateError, "reverse")
+            bidirectional = try legacy(.bidirectionalRate, .bidirectionalRateError, "bidirectional")
+        } else {
+            forward = try container.decode(Estimate.self, forKey: .forward)
+            reverse = try container.decodeIfPresent(Estimate.self, forKey: .reverse)
+            bidirectional = try container.decodeIfPresent(Estimate.self, forKey: .bidirectional)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(forward, forKey: .forward)
+        try container.encodeIfPresent(reverse, forKey: .reverse)
+        try container.encodeIfPresent(bidirectional, forKey: .bidirectional)
+        try container.encodeIfPresent(sampleSize, forKey: .sampleSize)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(seedCount, forKey: .seedCount)
+    }
 }
 
 extension SievePlan {
@@ -77,6 +151,8 @@ extension SievePlan {
     }
 
     /// P(at least `minimum` of the draws match), draws matching independently.
+    typealias Estimate = ChanceExpectation.Estimate
+
     func tailProbability(_ draws: [UInt32], minimum: Int) -> Double {
         guard minimum > 0 else { return 1 }
         guard minimum <= draws.count else { return 0 }
@@ -146,8 +222,8 @@ extension SievePlan {
         }
         guard !reason.isEmpty else {
             return ChanceExpectation(
-                model: .analytic, forwardRate: rates.forward, reverseRate: rates.reverse, bidirectionalRate: rates.bidirectional,
-                forwardRateError: nil, reverseRateError: nil, bidirectionalRateError: nil, sampleSize: nil, sampleCounts: nil,
+                model: .analytic, forward: Estimate(rate: rates.forward), reverse: rates.reverse.map { Estimate(rate: $0) },
+                bidirectional: rates.bidirectional.map { Estimate(rate: $0) }, sampleSize: nil,
                 reason: "outputs uniform and independent; expected sample survivors below 10", seedCount: n)
         }
         // A fixed sample, spread over the whole seed space: blocks of 65,536 consecutive seeds at
@@ -168,20 +244,15 @@ extension SievePlan {
         let size = Double(blocks) * Double(blockSize)
         // A rate the sample measured, with its standard error; where the sample saw no survivor,
         // the analytic rate, with the sample's 95 % upper bound (3/n) as its error.
-        func rate(_ count: Int, analytic: Double) -> (Double, Double) {
-            guard count > 0 else { return (min(analytic, 3 / size), 3 / size) }
+        func estimate(_ count: Int, analytic: Double) -> ChanceExpectation.Estimate {
+            guard count > 0 else { return .init(rate: min(analytic, 3 / size), error: 3 / size, sampleCount: 0) }
             let f = Double(count) / size
-            return (f, (f * (1 - f) / size).squareRoot())
+            return .init(rate: f, error: (f * (1 - f) / size).squareRoot(), sampleCount: count)
         }
-        let forward = rate(counts.forward, analytic: rates.forward)
-        let reverse = rate(counts.reverse, analytic: rates.reverse ?? 0)
-        let pair = rate(counts.bidirectional, analytic: rates.bidirectional ?? 0)
         return ChanceExpectation(
-            model: .empirical, forwardRate: forward.0, reverseRate: rates.reverse == nil ? nil : reverse.0,
-            bidirectionalRate: rates.bidirectional == nil ? nil : pair.0, forwardRateError: forward.1,
-            reverseRateError: rates.reverse == nil ? nil : reverse.1,
-            bidirectionalRateError: rates.bidirectional == nil ? nil : pair.1, sampleSize: Int(size),
-            sampleCounts: ["forward": counts.forward, "reverse": counts.reverse, "bidirectional": counts.bidirectional],
-            reason: reason, seedCount: n)
+            model: .empirical, forward: estimate(counts.forward, analytic: rates.forward),
+            reverse: rates.reverse.map { estimate(counts.reverse, analytic: $0) },
+            bidirectional: rates.bidirectional.map { estimate(counts.bidirectional, analytic: $0) },
+            sampleSize: Int(size), reason: reason, seedCount: n)
     }
 }

@@ -71,7 +71,7 @@ public struct SieveSweep: Sendable {
         return SweepIdentity(plan: plan, history: history, seeds: seeds, shard: part)
     }
 
-    func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+    func path(_ name: String) -> FilePath { FilePath(directory).appending(name) }
 
     /// Runs (or resumes) the sweep.
     ///
@@ -84,18 +84,17 @@ public struct SieveSweep: Sendable {
         if let summary = try existingSummary() { return .complete(summary) }
         let swept = manifest.identity.sweptSeeds
         let chunkSize = manifest.chunkSize
-        let journalPath = path(SweepJournal.fileName)
         let survivorPath = path(Self.survivorFileName)
-        let (entries, journalLength) = SweepJournal.read(journalPath)
+        let journal = try SweepJournal.open(path(SweepJournal.fileName))
+        let entries = try SweepJournal.entries(of: journal)
         let survivorBytes = entries.last?.bytes ?? 0
-        let onDisk = AppendOnlyFile.size(of: survivorPath) ?? 0
+        let onDisk = FileIO.size(of: survivorPath) ?? 0
         guard onDisk >= survivorBytes else {
             throw InputError(
-                .damagedOutputDirectory, source: survivorPath,
+                .damagedOutputDirectory, source: survivorPath.string,
                 problem: "holds \(onDisk) bytes but the journal records \(survivorBytes)",
                 fix: "delete the directory and run the sweep again")
         }
-        let journal = try AppendOnlyFile(path: journalPath, truncatingTo: journalLength)
         let survivors = try AppendOnlyFile(path: survivorPath, truncatingTo: survivorBytes)
 
         let total = swept.count
@@ -123,13 +122,13 @@ public struct SieveSweep: Sendable {
                 forward: (last?.forward ?? 0) + records.filter { $0.passed.contains(.forward) }.count,
                 reverse: (last?.reverse ?? 0) + records.filter { $0.passed.contains(.reverse) }.count,
                 bidirectional: (last?.bidirectional ?? 0) + records.filter { $0.passed.contains(.bidirectional) }.count)
-            try journal.append(SweepJournal.line(entry))
+            try SweepJournal.append(entry, to: journal)
             last = entry
             doneThisRun += UInt128(last64 - first) + 1
             progress(report(chunk + 1))
         }
         let summary = try makeSummary(last: last, total: total)
-        try write(summary, to: path(SweepSummary.fileName))
+        try SweepFileCoding.write(summary, to: path(SweepSummary.fileName))
         return .complete(summary)
     }
 
@@ -154,13 +153,12 @@ public struct SieveSweep: Sendable {
                              fix: "give --out a new or existing sweep directory")
         }
         let manifestPath = path(SweepManifest.fileName)
-        if exists, manager.fileExists(atPath: manifestPath) {
-            guard let data = manager.contents(atPath: manifestPath),
-                  let manifest = try? JSONDecoder.sweep.decode(SweepManifest.self, from: data),
-                  manifest.format == SweepManifest.currentFormat
-            else {
-                throw InputError(.damagedOutputDirectory, source: manifestPath, problem: "cannot be read as a sweep manifest",
-                                 fix: "give --out a new directory (this one is damaged or from another tool)")
+        if exists, let manifest = try SweepFileCoding.read(
+            SweepManifest.self, at: manifestPath, fix: "give --out a new directory (this one is damaged or from another tool)") {
+            guard manifest.format == SweepManifest.currentFormat else {
+                throw InputError(.damagedOutputDirectory, source: manifestPath.string,
+                                 problem: "is a sweep manifest of format '\(manifest.format)'",
+                                 fix: "give --out a new directory (this one is from another version of optimize)")
             }
             let differences = manifest.identity.differences(from: identity)
             guard differences.isEmpty else {
@@ -182,37 +180,14 @@ public struct SieveSweep: Sendable {
             throw InputError(.unwritableFile, source: directory, problem: "cannot create the directory",
                              fix: "check that its parent exists and is writable")
         }
-        let formatter = ISO8601DateFormatter()
-        let manifest = SweepManifest(
-            format: SweepManifest.currentFormat, identity: identity, historyFile: history.source, chunkSize: chunkSize,
-            recordSize: SurvivorRecord.encodedSize, strategy: plan.strategy.rawValue,
-            created: formatter.string(from: Date()), version: OptimizeVersion.current)
-        try write(manifest, to: manifestPath)
+        let manifest = SweepManifest(identity: identity, historyFile: history.source, chunkSize: chunkSize,
+                                     strategy: plan.strategy.rawValue)
+        try SweepFileCoding.write(manifest, to: manifestPath)
         return manifest
     }
 
-    private func existingSummary() throws -> SweepSummary? {
-        let summaryPath = path(SweepSummary.fileName)
-        guard let data = FileManager.default.contents(atPath: summaryPath) else { return nil }
-        guard let summary = try? JSONDecoder.sweep.decode(SweepSummary.self, from: data) else {
-            throw InputError(.damagedOutputDirectory, source: summaryPath, problem: "cannot be read",
-                             fix: "delete summary.json and run the sweep again to rebuild it")
-        }
-        return summary
+    private func existingSummary() throws(InputError) -> SweepSummary? {
+        try SweepFileCoding.read(SweepSummary.self, at: path(SweepSummary.fileName),
+                                 fix: "delete summary.json and run the sweep again to rebuild it")
     }
-
-    private func write<T: Encodable>(_ value: T, to path: String) throws(InputError) {
-        let data: Data
-        do {
-            data = try JSONEncoder.sweep.encode(value) + Data("\n".utf8)
-        } catch {
-            preconditionFailure("sweep files always encode: \(error)")
-        }
-        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
-    }
-}
-
-/// The tool's version, recorded in every file it writes.
-public enum OptimizeVersion {
-    public static let current = "0.1.0"
 }

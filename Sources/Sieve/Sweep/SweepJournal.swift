@@ -1,11 +1,9 @@
-import Foundation
-
-/// The journal of a sweep's completed chunks: one line per chunk, `JSON<TAB>CRC-32\n`, appended
-/// (and flushed) after the chunk's survivors are on disk.
+/// The journal of a sweep's completed chunks (`chunks.journal`, a ``Journal``): one record per
+/// chunk, appended after the chunk's survivors are on disk.
 ///
-/// Reading keeps the longest prefix of intact, consecutive entries; a torn or damaged tail (the
-/// process died while appending) is dropped and cut off when the sweep resumes.
-public struct SweepJournal: Sendable {
+/// Entries must run 0, 1, 2, … with growing byte counts; a journal that breaks that sequence is
+/// refused as damaged, naming the line.
+public enum SweepJournal {
     /// One completed chunk, with running totals up to and including it.
     public struct Entry: Codable, Sendable, Equatable {
         public let chunk: Int
@@ -23,33 +21,41 @@ public struct SweepJournal: Sendable {
 
     public static let fileName = "chunks.journal"
 
-    /// The intact entries, and the byte length of the journal they occupy.
-    public static func read(_ path: String) -> (entries: [Entry], validLength: UInt64) {
-        guard let data = FileManager.default.contents(atPath: path) else { return ([], 0) }
-        var entries: [Entry] = []
-        var valid: UInt64 = 0
-        var start = data.startIndex
-        while let newline = data[start...].firstIndex(of: 0x0A) {
-            let line = data[start..<newline]
-            guard let tab = line.lastIndex(of: 0x09),
-                  let crc = UInt32(String(decoding: line[line.index(after: tab)...], as: UTF8.self), radix: 16),
-                  CRC32.checksum(line[..<tab]) == crc,
-                  let entry = try? JSONDecoder().decode(Entry.self, from: Data(line[..<tab])),
-                  entry.chunk == entries.count
-            else { break }
-            entries.append(entry)
-            start = data.index(after: newline)
-            valid = UInt64(data.distance(from: data.startIndex, to: start))
-        }
-        return (entries, valid)
+    /// The entries of an open journal, checked for sequence.
+    public static func entries(of journal: Journal) throws(InputError) -> [Entry] {
+        try entries(in: journal.contents(), source: journal.path.string)
     }
 
-    /// The journal line of `entry`.
-    static func line(_ entry: Entry) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = [UInt8]((try? encoder.encode(entry)) ?? Data())
-        let crc = String(CRC32.checksum(json), radix: 16)
-        return json + [0x09] + Array((String(repeating: "0", count: 8 - crc.count) + crc).utf8) + [0x0A]
+    /// The entries of the journal at `path` (read-only; none when there is no file).
+    public static func read(_ path: FilePath) throws(InputError) -> [Entry] {
+        try entries(in: Journal.read(path, damage: .damagedOutputDirectory), source: path.string)
+    }
+
+    /// Opens the journal at `path` for appending.
+    public static func open(_ path: FilePath) throws(InputError) -> Journal {
+        try Journal(appendingTo: path, damage: .damagedOutputDirectory)
+    }
+
+    /// Appends `entry`.
+    public static func append(_ entry: Entry, to journal: Journal) throws(InputError) {
+        try journal.append(SweepFileCoding.encoder.encode(entry))
+    }
+
+    private static func entries(in contents: Journal.Contents, source: String) throws(InputError) -> [Entry] {
+        var entries: [Entry] = []
+        for (index, record) in contents.records.enumerated() {
+            let place = "\(source): line \(index + 1)"
+            let entry = try SweepFileCoding.decoder.decode(Entry.self, from: record, source: place, kind: .damagedOutputDirectory)
+            let previousBytes = entries.last?.bytes ?? 0
+            guard entry.chunk == index, entry.bytes >= previousBytes,
+                  (entry.bytes - previousBytes) == UInt64(entry.records) * UInt64(SurvivorRecord.encodedSize)
+            else {
+                throw InputError(.damagedOutputDirectory, source: place,
+                                 problem: "chunk \(entry.chunk) with \(entry.records) records ending at byte \(entry.bytes) does not follow chunk \(index - 1) ending at byte \(previousBytes)",
+                                 fix: "restore the directory from a backup, or delete it and run the sweep again")
+            }
+            entries.append(entry)
+        }
+        return entries
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Sieve
 
 /// How the estimator sees one parameter: its internal space (OPTIMIZER.md §1.5) and its kernels.
 struct EstimatorDimension: Sendable {

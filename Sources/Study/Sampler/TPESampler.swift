@@ -1,5 +1,4 @@
 import Foundation
-import Sieve
 
 /// The Tree-structured Parzen Estimator, written from Optuna 5.0's (OPTIMIZER.md §1): random
 /// startup trials, then a multivariate TPE that draws candidates from the good trials' mixture

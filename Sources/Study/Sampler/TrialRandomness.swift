@@ -1,4 +1,3 @@
-import Sieve
 
 /// The randomness of one trial, derived from the study's seed and the trial's number alone.
 ///

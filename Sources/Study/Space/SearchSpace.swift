@@ -1,5 +1,4 @@
 import Foundation
-import Sieve
 
 /// Whether a study looks for the smallest or the largest value.
 public enum Direction: String, Sendable, Hashable, CaseIterable {

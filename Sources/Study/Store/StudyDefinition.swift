@@ -1,5 +1,4 @@
 import Foundation
-import Sieve
 
 /// What `study.json` holds: what a study searches, and how. Written once, when the study is made.
 ///
@@ -80,16 +79,5 @@ public struct StudyDefinition: Sendable, Hashable {
         if case .string(let value)? = json["versions"]?["sampler"] { samplerVersion = value }
         self.init(space: space, direction: direction, seed: seed, createdAt: createdAt,
                   toolVersion: toolVersion, samplerVersion: samplerVersion)
-    }
-}
-
-/// ISO 8601 times with milliseconds, in UTC, as the study files write them.
-enum Timestamp {
-    static func string(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
-
-    static func date(_ string: String) -> Date? {
-        try? Date(string, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Sieve
 
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +23,7 @@ import Darwin
 /// ```
 public final class StudyStore {
     /// The version written into new studies' `study.json`.
-    public static let toolVersion = "0.1.0"
+    public static let toolVersion = OptimizeVersion.current
 
     public static let definitionFileName = "study.json"
     public static let journalFileName = "trials.journal"
@@ -32,7 +31,9 @@ public final class StudyStore {
     public let directory: URL
     public let definition: StudyDefinition
     public let sampler: TPESampler
-    private let journal: Journal
+    private let journalPath: FilePath
+    /// The journal opened for appending, on the first write (a study is read without write access).
+    private var writableJournal: Journal?
 
     /// Opens the study in `directory`.
     ///
@@ -51,13 +52,25 @@ public final class StudyStore {
                 fix: "create a study with `optimize study new \(directory.path) --space SPACE.json --direction minimize --seed S`")
         }
         let json: JSONValue
-        do { json = try JSONValue.parse(data) } catch {
+        do { json = try JSONReader.parse([UInt8](data)) } catch {
             throw InputError(.invalidStudy, source: definitionURL.path, problem: "not valid JSON",
                              fix: "restore study.json; it is written once by `optimize study new` and never needs editing")
         }
         definition = try StudyDefinition(json: json, source: definitionURL.path)
         sampler = TPESampler(seed: definition.seed)
-        journal = try Journal(url: directory.appendingPathComponent(Self.journalFileName))
+        journalPath = FilePath(directory.appendingPathComponent(Self.journalFileName).path)
+        guard FileIO.size(of: journalPath) != nil else {
+            throw InputError(.invalidStudy, source: journalPath.string, problem: "the study has no journal",
+                             fix: "give the directory of a study made by `optimize study new`")
+        }
+    }
+
+    /// The journal, opened for appending.
+    private func journal() throws(InputError) -> Journal {
+        if let writableJournal { return writableJournal }
+        let journal = try Journal(appendingTo: journalPath, damage: .invalidStudy, create: false)
+        writableJournal = journal
+        return journal
     }
 
     /// Creates a study in `directory` (created if missing), and opens it.
@@ -75,7 +88,7 @@ public final class StudyStore {
             throw InputError(.unwritableFile, source: directory.path, problem: "cannot create the directory",
                              fix: "choose a directory you can write to")
         }
-        let journal = try Journal(url: journalURL, create: true)
+        let journal = try Journal(appendingTo: FilePath(journalURL.path), damage: .invalidStudy, create: true)
         // The journal's lock also orders two processes creating the same study: one wins.
         try journal.withExclusiveLock { (contents) throws(InputError) in
             if FileManager.default.fileExists(atPath: definitionURL.path) { throw exists(directory) }
@@ -83,7 +96,7 @@ public final class StudyStore {
                 throw InputError(.studyExists, source: journalURL.path, problem: "a journal with trials is already there",
                                  fix: "choose an empty directory for the new study")
             }
-            try AtomicFile.write(Data((definition.json.text + "\n").utf8), to: definitionURL)
+            try AtomicFile.write(Array((definition.json.text + "\n").utf8), to: FilePath(definitionURL.path))
         }
         return try StudyStore(opening: directory)
     }
@@ -123,9 +136,8 @@ public final class StudyStore {
 
     /// Reads the study's trials.
     public func snapshot() throws(InputError) -> Snapshot {
-        try journal.withSharedLock { (contents) throws(InputError) in
-            Snapshot(definition: definition, trials: try replay(contents.records), droppedTornRecord: contents.droppedTornRecord)
-        }
+        let contents = try Journal.read(journalPath, damage: .invalidStudy)
+        return Snapshot(definition: definition, trials: try replay(contents.records), droppedTornRecord: contents.tornTail)
     }
 
     /// Rebuilds the trials from the journal's events.
@@ -180,7 +192,7 @@ public final class StudyStore {
     }
 
     private func damaged(_ index: Int, _ problem: String) -> InputError {
-        InputError(.invalidStudy, source: "\(journal.url.path): record \(index + 1)", problem: problem,
+        InputError(.invalidStudy, source: "\(journalPath.string): record \(index + 1)", problem: problem,
                    fix: "restore the journal from a backup; it was changed by something other than optimize")
     }
 
@@ -196,12 +208,12 @@ public final class StudyStore {
     /// - Parameter owner: the process that will evaluate it (to report it orphaned if it dies).
     /// - Returns: the new trial, running.
     public func ask(owner: TrialOwner = StudyStore.currentOwner) throws(InputError) -> TrialRecord {
-        try journal.withExclusiveLock { (contents) throws(InputError) in
+        try journal().withExclusiveLock { (contents) throws(InputError) in
             let trials = try replay(contents.records)
             let number = trials.count
             let parameters = sampler.propose(trial: number, space: definition.space, direction: definition.direction, history: trials)
             let trial = TrialRecord(number: number, parameters: parameters, owner: owner)
-            try journal.append(askedEvent(trial), after: contents)
+            try journal().append(askedEvent(trial))
             return trial
         }
     }
@@ -210,11 +222,11 @@ public final class StudyStore {
     ///
     /// - Throws: ``Sieve/InputError``: `unknownTrial`, or `finishedTrial` when it was already told.
     public func reask(trial number: Int, owner: TrialOwner = StudyStore.currentOwner) throws(InputError) -> TrialRecord {
-        try journal.withExclusiveLock { (contents) throws(InputError) in
+        try journal().withExclusiveLock { (contents) throws(InputError) in
             var trial = try runningTrial(number, in: try replay(contents.records))
             trial.owner = owner
             trial.attempts += 1
-            try journal.append(askedEvent(trial), after: contents)
+            try journal().append(askedEvent(trial))
             return trial
         }
     }
@@ -245,11 +257,11 @@ public final class StudyStore {
     }
 
     private func finish(_ number: Int, event: String, extra: [(key: String, value: JSONValue)]) throws(InputError) {
-        try journal.withExclusiveLock { (contents) throws(InputError) in
+        try journal().withExclusiveLock { (contents) throws(InputError) in
             _ = try runningTrial(number, in: try replay(contents.records))
             let record = JSONValue.object(
                 [("event", .string(event)), ("trial", .integer(number))] + extra + [("time", .string(Timestamp.string(Date())))])
-            try journal.append(record, after: contents)
+            try journal().append(record)
         }
     }
 

@@ -16,4 +16,10 @@ public enum CRC32 {
         for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         return ~crc
     }
+
+    /// The checksum as 8 lower-case hexadecimal digits, as journals write it.
+    public static func hex(_ checksum: UInt32) -> String {
+        let digits = String(checksum, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
+    }
 }

@@ -1,0 +1,12 @@
+import _OptimizeSupport
+
+extension InputError.Kind {
+    /// A window search's bounds file (or the bounds it implies) is malformed or infeasible.
+    public static let invalidSearchBounds = Self("invalidSearchBounds")
+    /// A directory is not a readable window-search run (no or bad `run.json`).
+    public static let invalidRun = Self("invalidRun")
+    /// A new search was asked for where a run already exists (resume it instead).
+    public static let runExists = Self("runExists")
+    /// Another process is running the same search.
+    public static let runBusy = Self("runBusy")
+}
