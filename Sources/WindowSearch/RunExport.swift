@@ -47,10 +47,10 @@ public enum RunExport {
         let shape = HistoryShape(history: history)
 
         // optimal_window_config.json
-        var config = BestFile.json(settings: settings, shape: shape, outcomes: summary.outcomes)
+        var config = try BestFile(settings: settings, shape: shape, outcomes: summary.outcomes).json()
         let runJSON = try SearchRun.readRunJSON(directory: directory)
         let created = runJSON["created"]?.string ?? ""
-        let lastTime = RecordJournal.read((directory as NSString).appendingPathComponent(RunFiles.timings)).records.last?["finished"]?.string
+        let lastTime = try TrialTiming.read(directory: FilePath(directory)).last?.finished
         config = config.setting("last_updated", .string(lastTime ?? created))
         if summary.outcomes.count >= settings.trials { config = config.setting("completed_at", .string(lastTime ?? created)) }
         if let best = summary.best {
@@ -79,7 +79,7 @@ public enum RunExport {
         let stamp = created.prefix(19).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
             .replacingOccurrences(of: "T", with: "_")
         config = config.setting("run_id", .string("step1_\(stamp)_\(String(format: "%05d", Int(settings.samplerSeed % 100_000)))"))
-        try AtomicFile.write(PrettyJSON.file(config), to: URL(fileURLWithPath: path("optimal_window_config.json")))
+        try AtomicFile.write(config.fileBytes, to: FilePath(path("optimal_window_config.json")))
 
         // The survivor files.
         let trials = summary.outcomes.filter { $0.state == .complete && $0.survivorFile != nil }
@@ -88,10 +88,10 @@ public enum RunExport {
         try writeSurvivors(summary: summary, trials: trials, shape: shape, to: path("reverse_survivors.json"), kind: .reverse)
 
         // train_history.json and holdout_history.json.
-        let draws = history.entries.map { JSONValue.unsigned($0.value) }
+        let draws = history.entries.map { JSONValue.uint64($0.value) }
         let split = Int(0.8 * Double(draws.count))
-        try AtomicFile.write(PrettyJSON.file(.array(Array(draws[..<split]))), to: URL(fileURLWithPath: path("train_history.json")))
-        try AtomicFile.write(PrettyJSON.file(.array(Array(draws[split...]))), to: URL(fileURLWithPath: path("holdout_history.json")))
+        try AtomicFile.write(JSONValue.array(Array(draws[..<split])).fileBytes, to: FilePath(path("train_history.json")))
+        try AtomicFile.write(JSONValue.array(Array(draws[split...])).fileBytes, to: FilePath(path("holdout_history.json")))
         return fileNames.map(path)
     }
 
@@ -161,7 +161,7 @@ public enum RunExport {
                 if chosen == nil || (kind == .bidirectional && entry.score > chosen!.score) { chosen = entry }
             }
             guard let chosen else { continue }
-            buffer += (first ? "\n  " : ",\n  ") + PrettyJSON.pretty(chosen.record, indent: 2)
+            buffer += (first ? "\n  " : ",\n  ") + JSONWriter.pretty(chosen.record, indent: 2)
             first = false
             try flush(force: false)
         }
@@ -179,7 +179,7 @@ public enum RunExport {
     static func entry(_ r: SurvivorRecord, kind: Kind, trial: TrialOutcome, reverseMeasured: Bool, referenceMode: Bool,
                       metadata: [(key: String, value: JSONValue)]) -> (record: JSONValue, score: Double)? {
         let k = Double(trial.parameters.windowSize)
-        let kr = Double(trial.sieve?["reverse_window"]?.integer ?? trial.parameters.windowSize)
+        let kr = Double(trial.reverseWindow)
         let listed = ListedSurvivor(r, referenceMode: referenceMode)
         switch kind {
         case .bidirectional:
@@ -188,27 +188,27 @@ public enum RunExport {
             let rr = Double(listed.reverseMatches) / kr
             let score = (f + rr) / 2
             return (.object([
-                ("seed", .unsigned(r.seed)), ("forward_match_rate", .double(f)), ("reverse_match_rate", .double(rr)),
+                ("seed", .uint64(r.seed)), ("forward_match_rate", .double(f)), ("reverse_match_rate", .double(rr)),
                 ("score", .double(score)), ("skip", .integer(Int(listed.skip))),
                 ("forward_matches", .integer(Int(listed.forwardMatches))), ("reverse_matches", .integer(Int(listed.reverseMatches))),
             ] + metadata), score)
         case .forward:
             guard r.passed.contains(.forward) else { return nil }
             return (.object([
-                ("seed", .unsigned(r.seed)), ("forward_match_rate", .double(Double(r.forwardMatches) / k)),
+                ("seed", .uint64(r.seed)), ("forward_match_rate", .double(Double(r.forwardMatches) / k)),
                 ("skip", .integer(Int(r.forwardSkip))), ("forward_matches", .integer(Int(r.forwardMatches))),
             ] + metadata), 0)
         case .reverse:
             if reverseMeasured {
                 guard r.passed.contains(.reverse) else { return nil }
                 return (.object([
-                    ("seed", .unsigned(r.seed)), ("reverse_match_rate", .double(Double(r.reverseMatches) / kr)),
+                    ("seed", .uint64(r.seed)), ("reverse_match_rate", .double(Double(r.reverseMatches) / kr)),
                     ("skip", .integer(Int(r.reverseSkip))), ("reverse_matches", .integer(Int(r.reverseMatches))),
                 ] + metadata), 0)
             }
             guard r.passed.contains(.bidirectional) else { return nil }
             return (.object([
-                ("seed", .unsigned(r.seed)), ("reverse_match_rate", .double(Double(r.bidirectionalReverse) / kr)),
+                ("seed", .uint64(r.seed)), ("reverse_match_rate", .double(Double(r.bidirectionalReverse) / kr)),
                 ("skip", .integer(Int(r.bidirectionalSkip))), ("reverse_matches", .integer(Int(r.bidirectionalReverse))),
             ] + metadata), 0)
         }

@@ -23,15 +23,19 @@ public struct RunSummary: Sendable {
     public static func load(directory: String) throws(InputError) -> RunSummary {
         let runJSON = try SearchRun.readRunJSON(directory: directory)
         let settings = try SearchSettings(runJSON: runJSON, source: (directory as NSString).appendingPathComponent(RunFiles.run))
-        let journalPath = (directory as NSString).appendingPathComponent(RunFiles.journal)
-        let contents = RecordJournal.read(journalPath)
-        var skipped = contents.damaged.map { (place: "\(RunFiles.journal): line \($0.line)", problem: $0.problem) }
+        let journalPath = FilePath(directory).appending(RunFiles.journal)
+        let contents = try Journal.read(journalPath, damage: .damagedOutputDirectory)
+        var skipped: [(place: String, problem: String)] = []
         var outcomes: [TrialOutcome] = []
         var seen = Set<Int>()
-        for record in contents.records {
-            guard let outcome = TrialOutcome(json: record, bounds: settings.bounds) else {
-                let trial = record["trial"]?.integer.map { "trial \($0)" } ?? "a record"
-                skipped.append(("\(RunFiles.journal): \(trial)", "is not a complete trial record"))
+        let decoder = RunFileCoding.decoder(bounds: settings.bounds)
+        for (index, record) in contents.records.enumerated() {
+            let place = "\(RunFiles.journal): line \(index + 1)"
+            let outcome: TrialOutcome
+            do {
+                outcome = try decoder.decode(TrialOutcome.self, from: record, source: place)
+            } catch {
+                skipped.append((place, "is not a trial record: \(error.problem)"))
                 continue
             }
             guard seen.insert(outcome.trial).inserted else {
@@ -40,10 +44,7 @@ public struct RunSummary: Sendable {
             }
             outcomes.append(outcome)
         }
-        var durations: [Int: Double] = [:]
-        for record in RecordJournal.read((directory as NSString).appendingPathComponent(RunFiles.timings)).records {
-            if let trial = record["trial"]?.integer, let seconds = record["seconds"]?.number { durations[trial, default: 0] += seconds }
-        }
+        let durations = TrialTiming.durations(try TrialTiming.read(directory: FilePath(directory)))
         return RunSummary(directory: directory, settings: settings, status: runJSON["status"]?.string ?? "unknown",
                           outcomes: outcomes.sorted { $0.trial < $1.trial }, skipped: skipped, tornTail: contents.tornTail,
                           durations: durations)
@@ -69,19 +70,15 @@ public struct RunSummary: Sendable {
     }
 
     /// One trial for reports: parameters, counts, chance, score.
-    public func trialJSON(_ outcome: TrialOutcome) -> JSONValue {
+    public func trialJSON(_ outcome: TrialOutcome) throws(InputError) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("trial", .integer(outcome.trial)), ("state", .string(outcome.state.rawValue)), ("score", .number(outcome.score)),
             ("params", outcome.parameters.json),
         ]
-        if let counts = outcome.counts {
-            members.append(("counts", .object([
-                ("forward", .integer(counts.forward)), ("reverse", counts.reverse.map { .integer($0) } ?? .null),
-                ("bidirectional", .integer(counts.bidirectional)),
-            ])))
-        }
-        if let chance = outcome.chance { members.append(("chance", chance)) }
-        if outcome.significance != nil { members.append(("significance", BestFile.significanceJSON(outcome.significance))) }
+        let encoder = RunFileCoding.encoder
+        if let counts = outcome.counts { members.append(("counts", try encoder.encode(counts))) }
+        if let chance = outcome.chance { members.append(("chance", try encoder.encode(chance))) }
+        if let significance = outcome.significance { members.append(("significance", try encoder.encode(significance))) }
         if let reason = outcome.reason { members.append(("reason", .string(reason))) }
         if let seconds = durations[outcome.trial] { members.append(("seconds", .double(seconds))) }
         return .object(members)
@@ -107,17 +104,15 @@ public struct RunSummary: Sendable {
 
     /// The summary as one JSON document.
     public func json(top: Int) throws -> JSONValue {
-        var byState: [(key: String, value: JSONValue)] = []
-        for state in TrialState.allCases {
-            byState.append((state.rawValue, .integer(outcomes.filter { $0.state == state }.count)))
-        }
+        let byState = TrialState.counts(in: outcomes).map { ($0.state.rawValue, JSONValue.integer($0.count)) }
+        let encoder = RunFileCoding.encoder
         let running = max(0, settings.trials - outcomes.count)
         var bestJSON: JSONValue = .null
         if let best {
             let survivors = try self.survivors(of: best, limit: 100)
-            bestJSON = trialJSON(best)
-                .setting("recovered", best.strongest?.json ?? .null)
-                .setting("survivors", .array(survivors.map(\.json)))
+            bestJSON = try trialJSON(best)
+                .setting("recovered", encoder.encode(best.strongest))
+                .setting("survivors", encoder.encode(survivors))
                 .setting("survivors_listed", .integer(survivors.count))
                 .setting("survivors_total", .integer(best.counts?.bidirectional ?? 0))
         }
@@ -132,7 +127,7 @@ public struct RunSummary: Sendable {
             ("prng", .string(settings.prng)),
             ("seeds", .string(settings.seeds.description)),
             ("best", bestJSON),
-            ("top", .array(ranked.prefix(top).map(trialJSON))),
+            ("top", .array(try ranked.prefix(top).map { outcome throws(InputError) in try trialJSON(outcome) })),
             ("chance_vs_observed", chanceVersusObserved),
             ("skipped_records", .array(skipped.map { .object([("place", .string($0.place)), ("problem", .string($0.problem))]) })),
             ("torn_last_record", .bool(tornTail)),

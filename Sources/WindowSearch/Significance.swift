@@ -20,7 +20,7 @@ import Sieve
 ///
 /// A trial *claims significance* when its p-value is below α / T, for T the trials of the run
 /// (Bonferroni over the trials): the score's level is −log10(α / T).
-public struct Significance: Sendable, Hashable {
+public struct Significance: Sendable, Hashable, Codable {
     /// The confidence of the bound on an empirical rate.
     public static let empiricalConfidence = 0.975
 
@@ -52,6 +52,30 @@ public struct Significance: Sendable, Hashable {
         self.init(observed: observed, expected: Self.conservativeExpectation(chance), level: level)
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case observed, expected, log10PValue = "log10_p", pValue = "p_value", score, level, claims = "claims_significance"
+    }
+
+    /// Records write the derived values too (for readers without this library); they are
+    /// recomputed from the observed count, the expectation and the level when read.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(observed, forKey: .observed)
+        try container.encode(JSONValue.number(expected), forKey: .expected)
+        try container.encode(JSONValue.number(log10PValue), forKey: .log10PValue)
+        try container.encode(JSONValue.number(pValue), forKey: .pValue)
+        try container.encode(JSONValue.number(score), forKey: .score)
+        try container.encode(level, forKey: .level)
+        try container.encode(claims, forKey: .claims)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(observed: try container.decode(Int.self, forKey: .observed),
+                  expected: try container.decode(Double.self, forKey: .expected),
+                  level: try container.decode(Double.self, forKey: .level))
+    }
+
     /// The level −log10(α / trials).
     public static func level(alpha: Double, trials: Int) -> Double {
         -Foundation.log10(alpha / Double(max(trials, 1)))
@@ -59,15 +83,11 @@ public struct Significance: Sendable, Hashable {
 
     /// The expectation λ a p-value is computed against (see the type's description).
     public static func conservativeExpectation(_ chance: ChanceExpectation) -> Double {
-        let mean = chance.bidirectional ?? chance.forward
-        guard chance.model == .empirical, let sample = chance.sampleSize, sample > 0 else { return mean }
-        let rate = chance.bidirectionalRate ?? chance.forwardRate
-        let rateError = chance.bidirectionalRateError ?? chance.forwardRateError ?? 0
-        // The sample's count: recorded with the expectation, else read back from its rate.
-        let test = chance.bidirectionalRate != nil ? "bidirectional" : "forward"
-        let count = chance.sampleCounts?[test] ?? Int((rate * Double(sample)).rounded())
-        let noneSeen = chance.sampleCounts?[test].map { $0 == 0 } ?? (abs(rateError - 3 / Double(sample)) <= 1e-12 * rateError)
-        if noneSeen { return mean }
+        let test: ChanceExpectation.Test = chance.bidirectional != nil ? .bidirectional : .forward
+        let mean = chance.expected(test) ?? 0
+        guard chance.model == .empirical, let sample = chance.sampleSize, sample > 0,
+              let count = chance.estimate(test)?.sampleCount, count > 0
+        else { return mean }
         // The upper bound of the sample's Poisson mean.
         let bound = Poisson.upperConfidenceBound(count: count, confidence: empiricalConfidence)
         return max(mean, bound / Double(sample) * chance.seedCount)

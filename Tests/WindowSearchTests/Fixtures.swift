@@ -45,7 +45,7 @@ enum Fixture {
                          chanceSample: Int = 1 << 16) throws -> SearchSettings {
         let shape = HistoryShape(history: history)
         let defaults = SearchBounds.defaults(shape: shape, prng: prng, referenceMode: false)
-        let bounds = try SearchBounds.read(try JSONValue.parse(Data(boundsJSON.utf8)), source: "bounds", over: defaults)
+        let bounds = try SearchBounds.read(try JSONReader.parse(boundsJSON), source: "bounds", over: defaults)
         let settings = SearchSettings(
             historyFile: historyPath, historyPath: historyPath, historyFormat: nil, newestFirst: false,
             historyChecksum: history.checksum, prng: prng, prngParameters: [:], modulus: 1000, seeds: seeds,

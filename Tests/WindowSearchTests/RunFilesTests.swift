@@ -43,33 +43,35 @@ struct RunFilesTests {
         #expect(SearchBounds.FractionRange(0.125, 0.5, step: 0.125).decimal(0.375) == "0.375")
     }
 
-    @Test("the record journal drops a torn tail, reports damage followed by good records, and cuts the tail before appending")
+    @Test("the trial journal drops a torn tail and cuts it before appending; damage before the last line is refused by line")
     func recordJournal() throws {
         let directory = try Fixture.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/j.journal"
-        let journal = RecordJournal(path: path)
-        try journal.openForAppending(truncatingTo: 0)
+        let journal = try Journal(appendingTo: FilePath(path), damage: .damagedOutputDirectory)
+        _ = try journal.contents()
         for index in 0..<3 { try journal.append(.object([("n", .integer(index)), ("x", .double(6.0))])) }
         var data = try Data(contentsOf: URL(fileURLWithPath: path))
         data += Data("0000abcd {\"n\":".utf8)  // a torn write
         try data.write(to: URL(fileURLWithPath: path))
-        var contents = RecordJournal.read(path)
-        #expect(contents.records.count == 3 && contents.tornTail && contents.damaged.isEmpty)
+        var contents = try Journal.read(FilePath(path), damage: .damagedOutputDirectory)
+        #expect(contents.records.count == 3 && contents.tornTail)
         #expect(contents.records[2]["x"] == .double(6.0))
-        let reopened = RecordJournal(path: path)
-        try reopened.openForAppending(truncatingTo: contents.goodLength)
+        let reopened = try Journal(appendingTo: FilePath(path), damage: .damagedOutputDirectory)
+        _ = try reopened.contents()
         try reopened.append(.object([("n", .integer(3))]))
-        contents = RecordJournal.read(path)
+        contents = try Journal.read(FilePath(path), damage: .damagedOutputDirectory)
         #expect(contents.records.count == 4 && !contents.tornTail)
-        // A flipped byte in line 2: reported, and the others still read.
+        // A flipped byte in line 2, with good lines after it: refused, naming the line.
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let secondLine = bytes.firstIndex(of: UInt8(ascii: "\n"))! + 12
         bytes[secondLine] ^= 1
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        contents = RecordJournal.read(path)
-        #expect(contents.records.count == 3)
-        #expect(contents.damaged.map(\.line) == [2])
+        #expect {
+            _ = try Journal.read(FilePath(path), damage: .damagedOutputDirectory)
+        } throws: { error in
+            (error as? InputError)?.kind == .damagedOutputDirectory && (error as? InputError)?.source.hasSuffix("line 2") == true
+        }
     }
 
     @Test("the log rotates at its limit and keeps the newest files")

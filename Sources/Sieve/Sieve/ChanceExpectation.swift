@@ -94,6 +94,7 @@ public struct ChanceExpectation: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case model, forward, reverse, bidirectional, sampleSize, reason, seedCount
         case forwardRate, reverseRate, bidirectionalRate, forwardRateError, reverseRateError, bidirectionalRateError, sampleCounts
+        case forwardError, reverseError, bidirectionalError
     }
 
     public init(from decoder: any Decoder) throws {
@@ -101,12 +102,33 @@ public struct ChanceExpectation: Sendable, Hashable, Codable {
         model = try container.decode(Model.self, forKey: .model)
         sampleSize = try container.decodeIfPresent(Int.self, forKey: .sampleSize)
         reason = try container.decode(String.self, forKey: .reason)
+        if (try? container.decode(Double.self, forKey: .forward)) != nil {
+            // A search trial's record of version 0.1.0 kept expected counts only, without the seed
+            // count: read as rates over one unit, so that every expected count stays exact.
+            seedCount = 1
+            func counted(_ count: CodingKeys, _ error: CodingKeys) throws -> Estimate? {
+                guard let value = try container.decodeIfPresent(Double.self, forKey: count) else { return nil }
+                return Estimate(rate: value, error: try container.decodeIfPresent(Double.self, forKey: error))
+            }
+            forward = try counted(.forward, .forwardError)!
+            reverse = try counted(.reverse, .reverseError)
+            bidirectional = try counted(.bidirectional, .bidirectionalError)
+            return
+        }
         seedCount = try container.decode(Double.self, forKey: .seedCount)
         if container.contains(.forwardRate) {
             let counts = try container.decodeIfPresent([String: Int].self, forKey: .sampleCounts)
+            let sample = sampleSize.map(Double.init)
             func legacy(_ rate: CodingKeys, _ error: CodingKeys, _ name: String) throws -> Estimate? {
                 guard let value = try container.decodeIfPresent(Double.self, forKey: rate) else { return nil }
-                return Estimate(rate: value, error: try container.decodeIfPresent(Double.self, forKey: error), sampleCount: counts?[name])
+                let error = try container.decodeIfPresent(Double.self, forKey: error)
+                var count = counts?[name]
+                if count == nil, let sample, let error {
+                    // The earliest files kept no sample counts: an empty sample wrote its 95 % bound
+                    // 3/n as the error; otherwise the count is the rate times the sample.
+                    count = abs(error - 3 / sample) <= 1e-12 * error ? 0 : Int((value * sample).rounded())
+                }
+                return Estimate(rate: value, error: error, sampleCount: count)
             }
             forward = try legacy(.forwardRate, .forwardRateError, "forward")!
             reverse = try legacy(.reverseRate, .reverseRateError, "reverse")

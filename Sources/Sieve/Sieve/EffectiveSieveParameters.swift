@@ -32,6 +32,52 @@ public struct EffectiveSieveParameters: Codable, Sendable, Equatable {
     public let reverseScope: String?
     public let referenceMode: Bool
 
+    private enum CodingKeys: String, CodingKey {
+        case prng, prngParameters, modulus, window, offset, reverseWindow, skipMin, skipMax, burn, threshold
+        case forwardMinMatches, reverseThreshold, reverseMinMatches, reverseScope, referenceMode
+    }
+
+    // A search trial's record of version 0.1.0 wrote the family as a string beside `prng_parameters`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let family = try? container.decode(String.self, forKey: .prng) {
+            prng = PRNG(family: family, parameters: try container.decodeIfPresent([String: UInt64].self, forKey: .prngParameters) ?? [:])
+        } else {
+            prng = try container.decode(PRNG.self, forKey: .prng)
+        }
+        modulus = try container.decode(UInt64.self, forKey: .modulus)
+        window = try container.decode(Int.self, forKey: .window)
+        offset = try container.decode(Int.self, forKey: .offset)
+        reverseWindow = try container.decodeIfPresent(Int.self, forKey: .reverseWindow)
+        skipMin = try container.decode(UInt32.self, forKey: .skipMin)
+        skipMax = try container.decode(UInt32.self, forKey: .skipMax)
+        burn = try container.decode(UInt64.self, forKey: .burn)
+        threshold = try container.decode(String.self, forKey: .threshold)
+        forwardMinMatches = try container.decode(Int.self, forKey: .forwardMinMatches)
+        reverseThreshold = try container.decodeIfPresent(String.self, forKey: .reverseThreshold)
+        reverseMinMatches = try container.decodeIfPresent(Int.self, forKey: .reverseMinMatches)
+        reverseScope = try container.decodeIfPresent(String.self, forKey: .reverseScope)
+        referenceMode = try container.decode(Bool.self, forKey: .referenceMode)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(prng, forKey: .prng)
+        try container.encode(modulus, forKey: .modulus)
+        try container.encode(window, forKey: .window)
+        try container.encode(offset, forKey: .offset)
+        try container.encodeIfPresent(reverseWindow, forKey: .reverseWindow)
+        try container.encode(skipMin, forKey: .skipMin)
+        try container.encode(skipMax, forKey: .skipMax)
+        try container.encode(burn, forKey: .burn)
+        try container.encode(threshold, forKey: .threshold)
+        try container.encode(forwardMinMatches, forKey: .forwardMinMatches)
+        try container.encodeIfPresent(reverseThreshold, forKey: .reverseThreshold)
+        try container.encodeIfPresent(reverseMinMatches, forKey: .reverseMinMatches)
+        try container.encodeIfPresent(reverseScope, forKey: .reverseScope)
+        try container.encode(referenceMode, forKey: .referenceMode)
+    }
+
     /// The parameters `plan` runs with.
     public init(plan: SievePlan) {
         let p = plan.parameters

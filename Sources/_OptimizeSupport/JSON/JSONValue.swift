@@ -46,10 +46,37 @@ public enum JSONValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// An integer that fits `Int`.
-    public var int: Int? {
-        if case .integer(let value) = self { return value }
-        return nil
+    /// An integer, also when written with a zero fraction (`6.0`), as hand-written files may.
+    public var integer: Int? {
+        switch self {
+        case .integer(let value): value
+        case .double(let value) where value == value.rounded() && abs(value) < 0x1p53: Int(value)
+        default: nil
+        }
+    }
+
+    /// A non-negative integer up to `UInt64.max`, also when written as a decimal string (as files
+    /// of version 0.1.0 wrote seeds above 2^63).
+    public var unsignedInteger: UInt64? {
+        if case .string(let text) = self { return UInt64(text) }
+        return uint64
+    }
+
+    /// A copy of an object with `key` set (replaced in place, or appended).
+    public func setting(_ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        if let index = members.firstIndex(where: { $0.key == key }) {
+            members[index].value = value
+        } else {
+            members.append((key, value))
+        }
+        return .object(members)
+    }
+
+    /// A double, or null when there is none or it is not finite.
+    public static func number(_ value: Double?) -> JSONValue {
+        guard let value, value.isFinite else { return .null }
+        return .double(value)
     }
 
     /// A non-negative integer up to `UInt64.max`.

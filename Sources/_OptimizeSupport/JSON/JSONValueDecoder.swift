@@ -7,10 +7,15 @@
 /// ```swift
 /// let entry = try JSONValueDecoder(keys: .snakeCase).decode(Entry.self, from: journalRecord)
 /// ```
-public struct JSONValueDecoder: Sendable {
+public struct JSONValueDecoder: @unchecked Sendable {
     public var keys: JSONKeyStyle
+    /// What records need to read themselves (a search's bounds, say), as `Decoder.userInfo`.
+    public var userInfo: [CodingUserInfoKey: any Sendable]
 
-    public init(keys: JSONKeyStyle = .asDeclared) { self.keys = keys }
+    public init(keys: JSONKeyStyle = .asDeclared, userInfo: [CodingUserInfoKey: any Sendable] = [:]) {
+        self.keys = keys
+        self.userInfo = userInfo
+    }
 
     /// Decodes `type` from `value`.
     ///
@@ -20,7 +25,7 @@ public struct JSONValueDecoder: Sendable {
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, source: String = "a record",
                                      kind: InputError.Kind = .unreadableFile) throws(InputError) -> T {
         do {
-            return try T(from: Reader(value: value, keys: keys, codingPath: []))
+            return try T(from: Reader(value: value, keys: keys, codingPath: [], userInfo: userInfo))
         } catch let error as DecodingError {
             throw InputError(kind, source: source, problem: Self.describe(error),
                              fix: "give a file that optimize wrote, unchanged")
@@ -49,7 +54,7 @@ public struct JSONValueDecoder: Sendable {
         let value: JSONValue
         let keys: JSONKeyStyle
         let codingPath: [any CodingKey]
-        var userInfo: [CodingUserInfoKey: Any] { [:] }
+        let userInfo: [CodingUserInfoKey: Any]
 
         func mismatch(_ expected: String) -> DecodingError {
             .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(value.typeName)"))
@@ -70,7 +75,7 @@ public struct JSONValueDecoder: Sendable {
         func singleValueContainer() throws -> any SingleValueDecodingContainer { Single(reader: self) }
 
         func child(_ value: JSONValue, _ key: any CodingKey) -> Reader {
-            Reader(value: value, keys: keys, codingPath: codingPath + [key])
+            Reader(value: value, keys: keys, codingPath: codingPath + [key], userInfo: userInfo)
         }
 
         func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {

@@ -69,23 +69,23 @@ struct BenchCommand: ParsableCommand {
             if let metal { dispatches[workload.id] = metal.statistics }
         }
         if json {
-            let entries: [JSONOutput] = results.map { r in
+            let entries: [JSONValue] = results.map { r in
                 .object([
-                    "workload": .string(r.workload.id), "description": .string(r.workload.summary),
-                    "backend": .string(r.backend), "threads": .int(r.threads), "seeds": .unsigned(r.seeds),
-                    "seconds": .double(r.seconds), "cpu_seconds": .double(r.cpuSeconds),
-                    "seeds_per_second": .double(r.seedsPerSecond),
-                    "seeds_per_cpu_second": onGPU ? .null : .double(r.seedsPerCPUSecond),
-                    "hypotheses_per_second": .double(r.hypothesesPerSecond), "survivors": .int(r.survivors),
-                    "oracle_seeds": .unsigned(r.oracleSeeds), "oracle_seeds_per_cpu_second": .double(r.oracleSeedsPerCPUSecond),
-                    "ratio_to_oracle_per_core": onGPU ? .null : .double(r.ratioToOracle),
-                    "dispatches": dispatches[r.workload.id].map { Self.dispatchJSON($0) } ?? .null,
+                    ("workload", .string(r.workload.id)), ("description", .string(r.workload.summary)),
+                    ("backend", .string(r.backend)), ("threads", .integer(r.threads)), ("seeds", .uint64(r.seeds)),
+                    ("seconds", .number(r.seconds)), ("cpu_seconds", .number(r.cpuSeconds)),
+                    ("seeds_per_second", .number(r.seedsPerSecond)),
+                    ("seeds_per_cpu_second", onGPU ? .null : .number(r.seedsPerCPUSecond)),
+                    ("hypotheses_per_second", .number(r.hypothesesPerSecond)), ("survivors", .integer(r.survivors)),
+                    ("oracle_seeds", .uint64(r.oracleSeeds)), ("oracle_seeds_per_cpu_second", .number(r.oracleSeedsPerCPUSecond)),
+                    ("ratio_to_oracle_per_core", onGPU ? .null : .number(r.ratioToOracle)),
+                    ("dispatches", dispatches[r.workload.id].map { Self.dispatchJSON($0) } ?? .null),
                 ])
             }
-            print(JSONOutput.object([
-                "quick": .bool(quick), "pruning": .bool(!noPrune && metal == nil), "backend": .string(selection.name),
-                "backend_summary": .string(selection.summary), "results": .array(entries),
-            ]).rendered())
+            print(JSONValue.object([
+                ("quick", .bool(quick)), ("pruning", .bool(!noPrune && metal == nil)), ("backend", .string(selection.name)),
+                ("backend_summary", .string(selection.summary)), ("results", .array(entries)),
+            ]).prettyText)
             return
         }
         var rows = [["workload", "seeds", "wall", "seeds/s", "hypotheses/s", "threads", "seeds/core-s", "oracle/core-s", "× oracle"]]
@@ -109,11 +109,11 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    static func dispatchJSON(_ s: MetalSieveBackend.Statistics) -> JSONOutput {
+    static func dispatchJSON(_ s: MetalSieveBackend.Statistics) -> JSONValue {
         .object([
-            "count": .int(s.dispatches), "gpu_seconds": .double(s.gpuSeconds),
-            "mean_seconds": .double(s.dispatches > 0 ? s.gpuSeconds / Double(s.dispatches) : 0),
-            "longest_seconds": .double(s.longestDispatchSeconds), "overflow_reruns": .int(s.overflows),
+            ("count", .integer(s.dispatches)), ("gpu_seconds", .number(s.gpuSeconds)),
+            ("mean_seconds", .number(s.dispatches > 0 ? s.gpuSeconds / Double(s.dispatches) : 0)),
+            ("longest_seconds", .number(s.longestDispatchSeconds)), ("overflow_reruns", .integer(s.overflows)),
         ])
     }
 }

@@ -74,7 +74,7 @@ struct GenerateCommand: ParsableCommand {
                 noise: try parseNoise())
             let text = format.encode(history.draws, session: session)
             if let out {
-                try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
+                try AtomicFile.write(Array(text.utf8), to: FilePath(out))
                 StandardError.write(
                     "wrote \(history.draws.count) draws of \(configuration) seed \(seedValue) "
                         + "(burn \(history.burn), skip \(history.skip), mod \(history.modulus)) to \(out)")

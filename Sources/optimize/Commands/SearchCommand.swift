@@ -156,7 +156,7 @@ struct SearchCommand: ParsableCommand {
                 throw InputError(.unreadableFile, source: config, problem: "cannot read the bounds file", fix: "check the path")
             }
             let parsed: JSONValue
-            do { parsed = try JSONValue.parse(data) } catch {
+            do { parsed = try JSONReader.parse([UInt8](data)) } catch {
                 throw InputError(.invalidSearchBounds, source: config, problem: "is not valid JSON",
                                  fix: #"write {"window_size": {"low": 2, "high": 50}, …}"#)
             }

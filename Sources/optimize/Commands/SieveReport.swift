@@ -36,95 +36,86 @@ struct SieveReport {
     }
 
     /// `{"seed", "skip", "forward_matches", "reverse_matches"}` for one listed survivor.
-    func entry(_ r: SurvivorRecord) -> [String: JSONOutput] {
+    func entry(_ r: SurvivorRecord) -> [(key: String, value: JSONValue)] {
         if listsBidirectional && !plan.parameters.referenceMode {
-            return ["seed": .unsigned(r.seed), "skip": .unsigned(UInt64(r.bidirectionalSkip)),
-                    "forward_matches": .unsigned(UInt64(r.bidirectionalForward)),
-                    "reverse_matches": .unsigned(UInt64(r.bidirectionalReverse))]
+            return [("seed", .uint64(r.seed)), ("skip", .integer(Int(r.bidirectionalSkip))),
+                    ("forward_matches", .integer(Int(r.bidirectionalForward))),
+                    ("reverse_matches", .integer(Int(r.bidirectionalReverse)))]
         }
-        return ["seed": .unsigned(r.seed), "skip": .unsigned(UInt64(r.forwardSkip)),
-                "forward_matches": .unsigned(UInt64(r.forwardMatches)),
-                "reverse_matches": listsBidirectional ? .unsigned(UInt64(r.reverseMatches)) : .null]
+        return [("seed", .uint64(r.seed)), ("skip", .integer(Int(r.forwardSkip))),
+                ("forward_matches", .integer(Int(r.forwardMatches))),
+                ("reverse_matches", listsBidirectional ? .integer(Int(r.reverseMatches)) : .null)]
     }
 
-    func parametersJSON() -> JSONOutput {
-        let p = plan.parameters
-        var object: [String: JSONOutput] = [
-            "prng": .string(p.prng.family.name),
-            "prng_parameters": .object(p.prng.parameters.mapValues { .unsigned($0) }),
-            "modulus": .unsigned(p.modulus),
-            "window": .int(p.window),
-            "offset": .int(p.offset),
-            "reverse_window": p.hasReverse ? .int(plan.reverseDraws.count) : .null,
-            "skip_min": .unsigned(UInt64(p.skips.lowerBound)),
-            "skip_max": .unsigned(UInt64(p.skips.upperBound)),
-            "burn": .unsigned(p.burn),
-            "threshold": .string(p.forwardThreshold.description),
-            "forward_min_matches": .int(plan.forwardMinimum),
-            "reverse_threshold": p.reverseThreshold.map { .string($0.description) } ?? .null,
-            "reverse_min_matches": plan.reverseMinimum.map { .int($0) } ?? .null,
-            "reverse_scope": p.hasReverse && !p.referenceMode ? .string(p.reverseScope.rawValue) : .null,
-            "reference_mode": .bool(p.referenceMode),
-            "seeds": .string(seeds.description),
-            "strategy": .string(plan.strategy.rawValue),
-            "backend": .string(backend),
-            "history": .object([
-                "file": .string(history.source), "sha256": .string(history.checksum), "format": .string(history.format.rawValue),
-                "order": .string(history.order.rawValue), "draws": .int(history.count),
-                "sessions": history.sessions.map { .array($0.map { .string($0) }) } ?? .null,
-                "dropped_by_session_filter": .int(history.droppedBySessionFilter),
-            ]),
+    /// The sieve's effective parameters (``EffectiveSieveParameters``, as the sweep records them),
+    /// with the seeds, the strategy, the backend, the history and the shard.
+    func parametersJSON() throws(InputError) -> JSONValue {
+        let effective = try JSONValueEncoder(keys: .snakeCase).encode(EffectiveSieveParameters(plan: plan))
+        var members = effective.members ?? []
+        members += [
+            ("seeds", .string(seeds.description)),
+            ("strategy", .string(plan.strategy.rawValue)),
+            ("backend", .string(backend)),
+            ("history", .object([
+                ("file", .string(history.source)), ("sha256", .string(history.checksum)), ("format", .string(history.format.rawValue)),
+                ("order", .string(history.order.rawValue)), ("draws", .integer(history.count)),
+                ("sessions", history.sessions.map { .array($0.map { .string($0) }) } ?? .null),
+                ("dropped_by_session_filter", .integer(history.droppedBySessionFilter)),
+            ])),
         ]
         if let shard, let range = seeds.shard(shard.index, of: shard.count) {
-            object["shard"] = .object(["index": .int(shard.index), "count": .int(shard.count), "seeds": .string(range.description)])
+            members.append(("shard", .object([("index", .integer(shard.index)), ("count", .integer(shard.count)),
+                                              ("seeds", .string(range.description))])))
         } else {
-            object["shard"] = .null
+            members.append(("shard", .null))
         }
-        return .object(object)
+        return .object(members)
     }
 
-    func chanceJSON() -> JSONOutput {
+    /// The chance expectation as expected counts over the sweep's seeds, with their errors and
+    /// what the calibration sample kept.
+    func chanceJSON() -> JSONValue {
         let c = summary.chance
-        return .object([
-            "model": .string(c.model.rawValue), "reason": .string(c.reason),
-            "forward": .double(c.forward), "reverse": c.reverse.map { .double($0) } ?? .null,
-            "bidirectional": c.bidirectional.map { .double($0) } ?? .null,
-            "forward_error": c.forwardError.map { .double($0) } ?? .null,
-            "reverse_error": c.reverseError.map { .double($0) } ?? .null,
-            "bidirectional_error": c.bidirectionalError.map { .double($0) } ?? .null,
-            "sample_size": c.sampleSize.map { .int($0) } ?? .null,
-            "sample_survivors": c.sampleCounts.map { .object($0.mapValues { .int($0) }) } ?? .null,
-        ])
+        var members: [(key: String, value: JSONValue)] = [("model", .string(c.model.rawValue)), ("reason", .string(c.reason))]
+        for test in ChanceExpectation.Test.allCases {
+            members.append((test.rawValue, .number(c.expected(test))))
+            members.append((test.rawValue + "_error", .number(c.expectedError(test))))
+        }
+        members.append(("sample_size", c.sampleSize.map { .integer($0) } ?? .null))
+        let counts = ChanceExpectation.Test.allCases.compactMap { test in c.estimate(test)?.sampleCount.map { (test.rawValue, JSONValue.integer($0)) } }
+        members.append(("sample_survivors", counts.isEmpty ? .null : .object(counts)))
+        return .object(members)
     }
 
     func json() throws -> String {
         let (records, total) = try listedSurvivors()
-        let document: JSONOutput = .object([
-            "status": .string("complete"),
-            "directory": .string(directory),
-            "parameters": parametersJSON(),
-            "counts": .object([
-                "seeds": .string(summary.seeds), "forward": .int(summary.forward),
-                "reverse": summary.reverse.map { .int($0) } ?? .null,
-                "bidirectional": summary.bidirectional.map { .int($0) } ?? .null,
-            ]),
-            "chance": chanceJSON(),
-            "survivors_kind": .string(listsBidirectional ? "bidirectional" : "forward"),
-            "survivors_total": .int(total),
-            "survivors_truncated": .bool(total > records.count),
-            "survivors": .array(records.map { .object(entry($0)) }),
-            "seconds": .double(seconds),
-            "seeds_per_second_this_run": .double(seconds > 0 ? Double(seedsThisRun) / seconds : 0),
+        let document: JSONValue = .object([
+            ("status", .string("complete")),
+            ("directory", .string(directory)),
+            ("parameters", try parametersJSON()),
+            ("counts", .object([
+                ("seeds", .string(summary.seeds)), ("forward", .integer(summary.forward)),
+                ("reverse", summary.reverse.map { .integer($0) } ?? .null),
+                ("bidirectional", summary.bidirectional.map { .integer($0) } ?? .null),
+            ])),
+            ("chance", chanceJSON()),
+            ("survivors_kind", .string(listsBidirectional ? "bidirectional" : "forward")),
+            ("survivors_total", .integer(total)),
+            ("survivors_truncated", .bool(total > records.count)),
+            ("survivors", .array(records.map { .object(entry($0)) })),
+            ("seconds", .number(seconds)),
+            ("seeds_per_second_this_run", .number(seconds > 0 ? Double(seedsThisRun) / seconds : 0)),
         ])
-        return document.rendered()
+        return document.prettyText
     }
 
     func text() throws -> String {
         let c = summary.chance
-        func line(_ name: String, _ test: String, _ observed: Int?, _ expected: Double?, _ error: Double?) -> String? {
+        func line(_ name: String, _ test: ChanceExpectation.Test, _ observed: Int?) -> String? {
+            let expected = c.expected(test), error = c.expectedError(test)
             guard let observed, let expected else { return nil }
             var chance = String(format: "%.4g", expected)
-            if let sample = c.sampleSize, c.sampleCounts?[test] == 0, let error {
+            if let sample = c.sampleSize, c.estimate(test)?.sampleSawNone == true, let error {
                 chance += String(format: ", analytic; none in the %d-seed sample: below %.3g at 95 %%", sample, error)
             } else if let error {
                 chance += String(format: " ± %.3g", error)
@@ -133,9 +124,9 @@ struct SieveReport {
         }
         var lines = ["\(plan.parameters.prng) over \(seeds)\(shard.map { " (shard \($0.index)/\($0.count))" } ?? ""): \(summary.seeds) seeds in \(directory)"]
         lines += [
-            line("forward survivors", "forward", summary.forward, c.forward, c.forwardError),
-            line("reverse survivors", "reverse", summary.reverse, c.reverse, c.reverseError),
-            line("bidirectional survivors", "bidirectional", summary.bidirectional, c.bidirectional, c.bidirectionalError),
+            line("forward survivors", .forward, summary.forward),
+            line("reverse survivors", .reverse, summary.reverse),
+            line("bidirectional survivors", .bidirectional, summary.bidirectional),
         ].compactMap { $0 }
         lines.append("  chance model: \(c.model.rawValue) (\(c.reason))")
         lines.append("  backend: \(backend)")
@@ -144,45 +135,11 @@ struct SieveReport {
             lines.append("  \(listsBidirectional ? "bidirectional" : "forward") survivors\(total > 20 ? " (first 20 of \(total))" : ""):")
             for r in records.prefix(20) {
                 let e = entry(r)
-                func value(_ key: String) -> String { e[key]?.rendered() ?? "-" }
+                func value(_ key: String) -> String { e.first { $0.key == key }?.value.text ?? "-" }
                 lines.append("    seed \(value("seed"))  skip \(value("skip"))  forward \(value("forward_matches"))  reverse \(value("reverse_matches"))")
             }
         }
         lines.append("  export: optimize survivors \(directory) --format json")
         return lines.joined(separator: "\n")
     }
-}
-
-/// JSON output with exact 64-bit integers and keys in sorted order.
-indirect enum JSONOutput {
-    case object([String: JSONOutput])
-    case array([JSONOutput])
-    case string(String)
-    case int(Int)
-    case unsigned(UInt64)
-    case double(Double)
-    case bool(Bool)
-    case null
-
-    func rendered(indent: String = "") -> String {
-        switch self {
-        case .object(let members):
-            if members.isEmpty { return "{}" }
-            let inner = indent + "  "
-            let body = members.keys.sorted().map { "\(inner)\(Self.quote($0)): \(members[$0]!.rendered(indent: inner))" }
-            return "{\n" + body.joined(separator: ",\n") + "\n\(indent)}"
-        case .array(let elements):
-            if elements.isEmpty { return "[]" }
-            let inner = indent + "  "
-            return "[\n" + elements.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-        case .string(let value): return Self.quote(value)
-        case .int(let value): return String(value)
-        case .unsigned(let value): return String(value)
-        case .double(let value): return value.isFinite ? "\(value)" : "null"
-        case .bool(let value): return value ? "true" : "false"
-        case .null: return "null"
-        }
-    }
-
-    static func quote(_ text: String) -> String { JSONText.string(text) }
 }

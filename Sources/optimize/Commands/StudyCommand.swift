@@ -49,7 +49,7 @@ struct StudyCommand: ParsableCommand {
                                      fix: "give the path of a readable JSON file")
                 }
                 let json: JSONValue
-                do { json = try JSONValue.parse(data) } catch {
+                do { json = try JSONReader.parse([UInt8](data)) } catch {
                     throw InputError(.invalidSpace, source: space, problem: "not valid JSON",
                                      fix: #"write {"params": [{"name": "x", "type": "float", "low": 0, "high": 1}]}"#)
                 }

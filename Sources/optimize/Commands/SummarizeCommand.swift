@@ -30,7 +30,7 @@ struct SummarizeCommand: ParsableCommand {
                 StandardError.write("warning: \(directory)/\(place): \(problem); skipped")
             }
             if json {
-                print(PrettyJSON.pretty(try summary.json(top: top)))
+                print(try summary.json(top: top).prettyText)
             } else {
                 print(try text(summary))
             }

@@ -39,7 +39,7 @@ struct SurvivorsCommand: ParsableCommand {
                 throw InputError(.unreadableFile, source: directory, problem: "holds no sweep (no sweep.json)",
                                  fix: "give the --out directory of an `optimize sieve` run")
             }
-            let length = SweepJournal.read(journalPath).entries.last?.bytes ?? 0
+            let length = try SweepJournal.read(FilePath(journalPath)).last?.bytes ?? 0
             let output = BufferedOutput()
             var first = true
             if format == "json" { output.write("[") } else {

@@ -5,62 +5,40 @@ import SieveMetal
 
 /// The exit status of each kind of failure: scripts tell them apart without parsing messages.
 enum ExitStatus {
+    /// Every kind of failure, its status and its name in `--help`: one table.
+    static let table: [(kind: InputError.Kind, code: Int32, name: String)] = [
+        (.unknownFamily, 10, "unknown PRNG family"), (.invalidParameter, 11, "bad family parameter"),
+        (.invalidSeed, 12, "bad seed or seed range"), (.invalidOption, 13, "bad option value"),
+        (.invalidSkipRange, 14, "bad skip range"), (.invalidThreshold, 15, "bad threshold"),
+        (.emptySeedRange, 16, "empty seed range"), (.seedRangeBeyondWidth, 17, "seed range beyond the family's width"),
+        (.unreadableFile, 20, "unreadable input file"), (.unwritableFile, 21, "unwritable output file"),
+        (.malformedHistory, 22, "malformed history file"), (.missingDraw, 23, "entry without a draw"),
+        (.drawOutOfRange, 24, "draw not below the modulus"), (.invalidDraw, 25, "negative or non-integer draw"),
+        (.unknownSession, 26, "unknown session"), (.emptyHistory, 27, "empty history"),
+        (.windowDoesNotFit, 28, "window does not fit the history"),
+        (.invalidSpace, 30, "bad search space"), (.invalidStudy, 31, "not a readable study"),
+        (.studyExists, 32, "study already exists"), (.unknownTrial, 33, "unknown trial"),
+        (.finishedTrial, 34, "trial already finished"),
+        (.outputDirectoryMismatch, 40, "output directory holds another run"),
+        (.damagedOutputDirectory, 41, "damaged output directory"),
+        (.diskFull, 42, "disk full (nothing damaged; run again once there is room)"),
+        (.needsMigration, 43, "files of an older version (run `optimize migrate`)"),
+        (.invalidSearchBounds, 50, "bad search bounds"), (.invalidRun, 51, "not a readable search run"),
+        (.runExists, 52, "search run already exists"), (.runBusy, 53, "search run in use by another process"),
+    ]
+
+    private static let codes = Dictionary(uniqueKeysWithValues: table.map { ($0.kind, $0.code) })
+
+    /// The status of `kind`; a kind without one is a bug (every module's kinds are in the table).
     static func code(for kind: InputError.Kind) -> Int32 {
-        switch kind {
-        case .unknownFamily: 10
-        case .invalidParameter: 11
-        case .invalidSeed: 12
-        case .invalidOption: 13
-        case .invalidSkipRange: 14
-        case .invalidThreshold: 15
-        case .emptySeedRange: 16
-        case .seedRangeBeyondWidth: 17
-        case .unreadableFile: 20
-        case .unwritableFile: 21
-        case .malformedHistory: 22
-        case .missingDraw: 23
-        case .drawOutOfRange: 24
-        case .invalidDraw: 25
-        case .unknownSession: 26
-        case .emptyHistory: 27
-        case .windowDoesNotFit: 28
-        case .outputDirectoryMismatch: 40
-        case .damagedOutputDirectory: 41
-        case .invalidSpace: 30
-        case .invalidStudy: 31
-        case .studyExists: 32
-        case .unknownTrial: 33
-        case .finishedTrial: 34
-        case .invalidSearchBounds: 50
-        case .invalidRun: 51
-        case .runExists: 52
-        case .runBusy: 53
-        }
+        codes[kind] ?? internalError
     }
 
     /// An internal failure: a bug, not bad input.
     static let internalError: Int32 = 70
 
     static var summary: String {
-        let names: [(InputError.Kind, String)] = [
-            (.unknownFamily, "unknown PRNG family"), (.invalidParameter, "bad family parameter"),
-            (.invalidSeed, "bad seed or seed range"), (.invalidOption, "bad option value"),
-            (.invalidSkipRange, "bad skip range"), (.invalidThreshold, "bad threshold"),
-            (.emptySeedRange, "empty seed range"), (.seedRangeBeyondWidth, "seed range beyond the family's width"),
-            (.unreadableFile, "unreadable input file"), (.unwritableFile, "unwritable output file"),
-            (.malformedHistory, "malformed history file"), (.missingDraw, "entry without a draw"),
-            (.drawOutOfRange, "draw not below the modulus"), (.invalidDraw, "negative or non-integer draw"),
-            (.unknownSession, "unknown session"), (.emptyHistory, "empty history"),
-            (.windowDoesNotFit, "window does not fit the history"),
-            (.outputDirectoryMismatch, "output directory holds another run"),
-            (.damagedOutputDirectory, "damaged output directory"),
-            (.invalidSpace, "bad search space"), (.invalidStudy, "not a readable study"),
-            (.studyExists, "study already exists"), (.unknownTrial, "unknown trial"),
-            (.finishedTrial, "trial already finished"),
-            (.invalidSearchBounds, "bad search bounds"), (.invalidRun, "not a readable search run"),
-            (.runExists, "search run already exists"), (.runBusy, "search run in use by another process"),
-        ]
-        return names.map { "\(code(for: $0.0)) \($0.1)" }.joined(separator: "; ")
+        table.map { "\($0.code) \($0.name)" }.joined(separator: "; ")
     }
 }
 
