@@ -3,7 +3,7 @@ import Sieve
 import Study
 
 /// `best.json`: the best configuration so far, with the reference's `optimal_window_config.json`
-/// fields (REFERENCE.md §5.8–5.9) and more. It is a function of the settings and the finished
+/// fields (docs/reference-system.md §5.8–5.9) and more. It is a function of the settings and the finished
 /// trials alone (no clock), so a resumed run writes it byte for byte as an uninterrupted one:
 /// `last_updated` names the trial after which it was written; progress.json has the times.
 public enum BestFile {

@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// Replaces files so that a reader sees the old content or the new, never a mixture, and a crash
-/// at any instant leaves one of the two on disk (ARCHITECTURE.md, "Files on disk").
+/// at any instant leaves one of the two on disk (docs/architecture.md, "Files on disk").
 public enum AtomicFile {
     /// Writes `data` to `url` atomically and durably: a temporary file in the same directory,
     /// fsync, rename over `url`, fsync of the directory.
