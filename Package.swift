@@ -92,7 +92,7 @@ let package = Package(
             name: "_EmbedShadersTool",
             path: "Plugins/EmbedShadersTool"
         ),
-        // Runs the TPE on the benchmark functions of OPTIMIZER.md §4 (Scripts/tpe-benchmark/).
+        // Runs the TPE on the benchmark functions of docs/sampler.md §4 (Scripts/tpe-benchmark/).
         .executableTarget(
             name: "_TPEBenchmark",
             dependencies: ["Study"]

@@ -16,7 +16,7 @@
 // and, where the state update is invertible, `void prev()` (the exact inverse of one `next`), and for
 // the host's state kernels `store`/`load` to and from a PrngState.
 //
-// The definitions are those of the reference system (REFERENCE.md §2), including its deviations from
+// The definitions are those of the reference system (docs/reference-system.md §2), including its deviations from
 // the published algorithms, because users' existing results mean exactly these streams:
 //   - xorshift64 feeds the multiply back into the state (it is not xorshift64*), 64-bit output;
 //   - xorshift128 starts from x = seed; pcg32, xoshiro256pp, sfc64 and philox4x32 seed non-canonically;

@@ -2,12 +2,12 @@
  * Golden values for family java_lcg from the JDK's own java.util.Random
  * -> Tests/SieveTests/Golden/jdk_java_random.json.
  *
- * java_lcg (REFERENCE.md section 2) is java.util.Random WITHOUT the constructor's seed
+ * java_lcg (docs/reference-system.md section 2) is java.util.Random WITHOUT the constructor's seed
  * scramble: java_lcg seed X equals new Random(X ^ 0x5DEECE66DL), because the constructor
  * computes (seed ^ 0x5DEECE66D) & (2^48 - 1) and the two XORs cancel. The java_lcg output is
  * next(32) read as unsigned, which is what nextInt() returns (as a signed int).
  *
- * What it checks first (throws on mismatch): REFERENCE.md TV-12 (new Random(42).nextInt() x3,
+ * What it checks first (throws on mismatch): docs/reference-system.md TV-12 (new Random(42).nextInt() x3,
  * java_lcg(42) signed, java_lcg(12345) row) and, for every seed used, that new Random(X ^ 0x5DEECE66D)
  * gives the same stream as new Random((X & (2^48-1)) ^ 0x5DEECE66D), i.e. only the low 48 bits
  * of a java_lcg seed matter; seeds 2^48 and 0 (and 2^64-1 and 2^48-1) must give equal outputs.

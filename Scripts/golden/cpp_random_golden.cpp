@@ -7,7 +7,7 @@
 //
 // What it checks first (aborts on mismatch): the standard's own known answers
 // (10,000th output of default-seeded mt19937 = 4123659995, of minstd_rand = 399268537),
-// mt19937(5489) first = 3499211612, mt19937(12345) = REFERENCE.md TV-9 row, minstd(12345) =
+// mt19937(5489) first = 3499211612, mt19937(12345) = docs/reference-system.md TV-9 row, minstd(12345) =
 // TV-8 row, minstd seeds 0 and 2^31-1 both start from state 1 (first output 48271), and that
 // discard(n) agrees with calling the engine n times.
 //

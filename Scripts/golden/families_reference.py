@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Plain-Python reference implementation of the 11 PRNG families of REFERENCE.md section 2,
+"""Plain-Python reference implementation of the 11 PRNG families of docs/reference-system.md section 2,
 and the generator of Tests/SieveTests/Golden/python_reference.json.
 
 What it checks: before writing anything it asserts every known-answer vector of
-REFERENCE.md section 9 that concerns the families themselves (TV-1..TV-11 raw outputs for
+docs/reference-system.md section 9 that concerns the families themselves (TV-1..TV-11 raw outputs for
 seed 12345, TV-12 canonical cross-checks, TV-13 sieve-stream residues, TV-15/TV-21 java_lcg
 state values, TV-20 degenerate seeds) and aborts on the first mismatch. The large-burn
 cases are computed twice (plain loop, and affine jump-ahead) and must agree.
 
 Each family is a class with init(seed, **params) and next() -> output, written to read
-like the table in REFERENCE.md section 2, not for speed. Outputs are raw (full width).
+like the table in docs/reference-system.md section 2, not for speed. Outputs are raw (full width).
 
 Run:  python3 Scripts/golden/families_reference.py [OUTPUT.json]
       (default output: Tests/SieveTests/Golden/python_reference.json; normally run via
@@ -503,7 +503,7 @@ def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else default_out
     self_test()
     cases = build_cases()
-    source = "Own reference implementation of REFERENCE.md section 2, Python %d.%d.%d" % sys.version_info[:3]
+    source = "Own reference implementation of docs/reference-system.md section 2, Python %d.%d.%d" % sys.version_info[:3]
     text = render(source, "Scripts/golden/families_reference.py", cases)
     with open(out_path, "w", encoding="ascii", newline="\n") as f:
         f.write(text)

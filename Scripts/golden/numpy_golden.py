@@ -5,11 +5,11 @@
     raw 32-bit outputs of its underlying MT19937 bit generator (random_raw).
   * family sfc64: numpy.random.SFC64 with its raw state overwritten through the `state`
     setter to [a, b, c, counter] = [seed, 0x9E3779B97F4A7C15, 0x6A09E667F3BCC908, 1]
-    (REFERENCE.md section 2's non-canonical seeding), raw 64-bit outputs (random_raw).
+    (docs/reference-system.md section 2's non-canonical seeding), raw 64-bit outputs (random_raw).
 
 What it checks first (aborts on mismatch): RandomState(12345) raw = 3992670690, 3823185381,
 1358822685; RandomState(5489) first = 3499211612 and 10,000th = 4123659995; sfc64 seed 12345
-first outputs = the TV-11 row of REFERENCE.md section 9.
+first outputs = the TV-11 row of docs/reference-system.md section 9.
 
 Run:  python3 Scripts/golden/numpy_golden.py [OUTPUT.json]
       (default output: Tests/SieveTests/Golden/numpy.json; normally via generate.sh).

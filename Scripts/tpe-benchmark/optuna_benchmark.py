@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs Optuna's default TPESampler on the benchmark functions of OPTIMIZER.md §4.
+"""Runs Optuna's default TPESampler on the benchmark functions of docs/sampler.md §4.
 
 Seeds 0-19 (by default), 100 trials each, sequential ask/tell; writes the simple regret at 20, 50
 and 100 trials and the sampler's time per trial as JSON, in the same shape as the Swift runner

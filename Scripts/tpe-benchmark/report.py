@@ -5,7 +5,7 @@ import json
 import os
 import sys
 
-# OPTIMIZER.md §6: Optuna 5.0.0's default TPESampler, seeds 0-19, median [q25, q75]. The bar.
+# docs/sampler.md §6: Optuna 5.0.0's default TPESampler, seeds 0-19, median [q25, q75]. The bar.
 REFERENCE = {
     "branin": {"regret@20": (1.22, 0.283, 1.93), "regret@50": (0.110, 0.0244, 0.189), "regret@100": (0.0188, 0.0076, 0.0301)},
     "hartmann6": {"regret@20": (1.26, 1.01, 1.73), "regret@50": (0.330, 0.243, 0.495), "regret@100": (0.0943, 0.0766, 0.176)},
@@ -45,13 +45,13 @@ def main():
         "# The Swift TPE against Optuna 5.0",
         "",
         "Written by `Scripts/tpe-benchmark/run.sh`; do not edit by hand. Simple regret, median [q25, q75] over",
-        "seeds 0-19, 100 trials each, sequential, on the functions of OPTIMIZER.md §4. *Swift TPE* is",
+        "seeds 0-19, 100 trials each, sequential, on the functions of docs/sampler.md §4. *Swift TPE* is",
         "`TPESampler` with its defaults; *Swift, Optuna's settings* is `TPESampler.Configuration.optuna`",
         f"(the same algorithm as Optuna's, with its own random numbers); *Optuna (run here)* is {optuna_document['sampler']}.",
-        "The bar is OPTIMIZER.md §6; a cell passes when the Swift TPE's median is no worse than it.",
+        "The bar is docs/sampler.md §6; a cell passes when the Swift TPE's median is no worse than it.",
         "A12 is the probability that a Swift TPE run ends with lower regret than an Optuna run (here).",
         "",
-        "| function | trials | Optuna, OPTIMIZER.md §6 (the bar) | Optuna (run here) | Swift, Optuna's settings | Swift TPE | A12 vs Optuna | pass |",
+        "| function | trials | Optuna, docs/sampler.md §6 (the bar) | Optuna (run here) | Swift, Optuna's settings | Swift TPE | A12 vs Optuna | pass |",
         "|---|---|---|---|---|---|---|---|",
     ]
     failures = 0

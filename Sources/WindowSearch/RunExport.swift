@@ -8,7 +8,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes the reference's output files (REFERENCE.md §5.8) from a run, so that tools built around
+/// Writes the reference's output files (docs/reference-system.md §5.8) from a run, so that tools built around
 /// the reference keep working:
 ///
 /// - `optimal_window_config.json`: best.json's fields plus the reference's final ones

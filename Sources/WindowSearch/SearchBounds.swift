@@ -110,7 +110,7 @@ public struct SearchBounds: Sendable, Hashable {
 
     // MARK: - Defaults
 
-    /// The reference's bounds (REFERENCE.md §5.2), fitted to the history: windows of 2 to 50
+    /// The reference's bounds (docs/reference-system.md §5.2), fitted to the history: windows of 2 to 50
     /// draws (at most half the shortest session choice, so that a reverse window fits before the
     /// forward one); offsets over 100 draws, starting where the largest reverse window fits (the
     /// reference's 0 ... 100 counted its pre-advance, not a place after a reverse window); burn-in

@@ -2,7 +2,7 @@ import Foundation
 import Sieve
 
 /// How surprising a trial's bidirectional survivors are, against the survivors chance alone would
-/// leave (SEMANTICS.md §5): the score the window search maximises by default.
+/// leave (docs/semantics.md §5): the score the window search maximises by default.
 ///
 /// With X bidirectional survivors observed and λ expected by chance, the p-value is the Poisson
 /// upper tail P(Poisson(λ) ≥ X) and the score is −log10 of it: 0 when X = 0 or X is no more than

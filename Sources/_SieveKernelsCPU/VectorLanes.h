@@ -2,7 +2,7 @@
 //
 // The kernel bodies of Shaders/ are written against a lane type `L` (Lanes.h). Metal and the
 // per-thread CPU path use ScalarLanes; this header supplies clang vector types instead, so the very
-// same body evaluates N seeds per instruction (LANE_KERNELS.md). CPU-only: gcc ignores
+// same body evaluates N seeds per instruction (docs/performance.md, "Lane kernels"). CPU-only: gcc ignores
 // ext_vector_type, and Metal has no use for it.
 
 #ifndef SIEVE_VECTOR_LANES_H_ONCE_PER_VARIANT

@@ -1,4 +1,4 @@
-// Runs the Swift TPE on the benchmark functions of OPTIMIZER.md §4, the way
+// Runs the Swift TPE on the benchmark functions of docs/sampler.md §4, the way
 // Scripts/tpe-benchmark/optuna_benchmark.py runs Optuna: seeds 0–19, 100 trials, sequential
 // ask/tell, simple regret at 20, 50 and 100 trials, and the sampler's time per trial.
 //

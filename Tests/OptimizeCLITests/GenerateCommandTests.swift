@@ -12,7 +12,7 @@ struct GenerateCommandTests {
         try JSONDecoder().decode([Entry].self, from: Data(json.utf8)).map(\.draw)
     }
 
-    @Test("reproduces REFERENCE.md TV-13 in the reference's JSON format")
+    @Test("reproduces docs/reference-system.md TV-13 in the reference's JSON format")
     func referenceVectorTV13() throws {
         let java = try Optimize.run(["generate", "--prng", "java_lcg", "--seed", "1234", "--count", "5", "--skip", "5"])
         #expect(java.status == 0, "\(java.stderr)")

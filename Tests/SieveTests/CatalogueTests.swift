@@ -39,7 +39,7 @@ struct CatalogueTests {
         }
     }
 
-    @Test("seed and output widths follow REFERENCE.md §2")
+    @Test("seed and output widths follow docs/reference-system.md §2")
     func widths() {
         let seed64: Set<PRNGFamily.ID> = [.xorshift64, .java_lcg, .xoshiro256pp, .philox4x32, .sfc64]
         let output64: Set<PRNGFamily.ID> = [.xorshift64, .xoshiro256pp, .sfc64]

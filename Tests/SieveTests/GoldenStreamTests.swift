@@ -3,7 +3,7 @@ import Testing
 
 /// Every family, through the kernel path, against streams that independent implementations
 /// computed: OpenJDK's java.util.Random, C++ `<random>`, numpy, and the Python reference of
-/// REFERENCE.md §2 (which itself checks the reference's published vectors before writing).
+/// docs/reference-system.md §2 (which itself checks the reference's published vectors before writing).
 @Suite("Golden streams from independent implementations")
 struct GoldenStreamTests {
     @Test("kernel streams equal the golden file", arguments: GoldenFile.names)

@@ -1,8 +1,8 @@
 import Sieve
 import Testing
 
-/// Reference-compatibility mode reproduces the reference system's own results (REFERENCE.md §9).
-@Suite("Reference mode (REFERENCE.md TV-14 to TV-18)")
+/// Reference-compatibility mode reproduces the reference system's own results (docs/reference-system.md §9).
+@Suite("Reference mode (docs/reference-system.md TV-14 to TV-18)")
 struct ReferenceModeTests {
     func plan(
         _ id: PRNGFamily.ID, residues: [UInt32], window: Int, offset: Int, skips: ClosedRange<UInt32>,

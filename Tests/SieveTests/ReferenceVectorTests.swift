@@ -1,8 +1,8 @@
 import Sieve
 import Testing
 
-/// The reference system's published vectors (REFERENCE.md §9), run through the kernel path.
-@Suite("Reference vectors (REFERENCE.md §9)")
+/// The reference system's published vectors (docs/reference-system.md §9), run through the kernel path.
+@Suite("Reference vectors (docs/reference-system.md §9)")
 struct ReferenceVectorTests {
     /// TV-1 to TV-11: the first five raw outputs of seed 12345, skip 0.
     static let firstFive: [(PRNGFamily.ID, [UInt64])] = [

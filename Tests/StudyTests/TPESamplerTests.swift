@@ -36,7 +36,7 @@ struct TPESamplerTests {
         return history
     }
 
-    @Test("gamma is min(⌈0.1·n⌉, 25); old trials are down-weighted past 25 (OPTIMIZER.md §1.3–1.4)")
+    @Test("gamma is min(⌈0.1·n⌉, 25); old trials are down-weighted past 25 (docs/sampler.md §1.3–1.4)")
     func gammaAndWeights() {
         #expect([1, 10, 11, 100, 241, 250, 251, 1000].map(TPESampler.gamma) == [1, 1, 2, 10, 25, 25, 25, 25])
         #expect(TPESampler.weights(24) == [Double](repeating: 1, count: 24))
@@ -46,7 +46,7 @@ struct TPESamplerTests {
         #expect(zip(weights, weights.dropFirst()).allSatisfy { $0 <= $1 })
     }
 
-    @Test("kernel widths: neighbour gaps with the magic clip, and the prior (OPTIMIZER.md §1.5 examples)")
+    @Test("kernel widths: neighbour gaps with the magic clip, and the prior (docs/sampler.md §1.5 examples)")
     func kernelWidths() throws {
         let float = EstimatorDimension(Parameter(name: "f", domain: .float(low: 0, high: 10, log: false, step: nil)))!
         let estimator = ParzenEstimator(observations: [[9], [2], [5]], weights: [1, 1, 1], dimensions: [float], priorWeight: 1)
@@ -64,7 +64,7 @@ struct TPESamplerTests {
         #expect(close.widths == [2.5, 2.5, 10])
     }
 
-    @Test("categorical rows: 1/K smoothing, uniform prior (OPTIMIZER.md §1.6)")
+    @Test("categorical rows: 1/K smoothing, uniform prior (docs/sampler.md §1.6)")
     func categoricalRows() throws {
         let dimension = EstimatorDimension(Parameter(name: "c", domain: .categorical([.integer(0), .integer(1), .integer(2), .integer(3)])))!
         let estimator = ParzenEstimator(observations: [[1], [3]], weights: [1, 1], dimensions: [dimension], priorWeight: 1)

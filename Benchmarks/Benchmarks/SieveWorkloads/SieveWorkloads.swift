@@ -1,4 +1,4 @@
-// The sieve's standard workloads (PERFORMANCE.md W1-W5, defined in Sieve's StandardWorkload), on the
+// The sieve's standard workloads (docs/performance.md W1-W5, defined in Sieve's StandardWorkload), on the
 // CPU backend's vector lanes, each next to the plain oracle on the same plan as the baseline.
 //
 // Workload per iteration: 2^20 seeds for the sieve (W4: 2^16), 2^8 seeds for the oracle (W4: 2^4),

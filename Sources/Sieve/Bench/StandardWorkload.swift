@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The standard workloads of PERFORMANCE.md, which every throughput figure names.
+/// The standard workloads of docs/performance.md, which every throughput figure names.
 ///
 /// Each sieves random draws (M = 1000) with a window at the start of the history and no reverse
 /// test, so that the figures measure the sieve, not chance survivors.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the estimator sees one parameter: its internal space (OPTIMIZER.md §1.5) and its kernels.
+/// How the estimator sees one parameter: its internal space (docs/sampler.md §1.5) and its kernels.
 struct EstimatorDimension: Sendable {
     enum Kind: Sendable {
         case continuous
@@ -83,7 +83,7 @@ struct EstimatorDimension: Sendable {
     }
 
     /// The value at quantile `unit` ∈ (0, 1) of the uniform distribution that startup trials
-    /// draw from (OPTIMIZER.md §1.2): uniform in the internal space, then rounded to the grid; a
+    /// draw from (docs/sampler.md §1.2): uniform in the internal space, then rounded to the grid; a
     /// uniform choice for categoricals.
     func uniformValue(at unit: Double) -> ParameterValue {
         switch kind {
@@ -108,7 +108,7 @@ struct EstimatorDimension: Sendable {
 
 /// A Parzen estimator: a weighted mixture of one kernel per observation plus a prior kernel, over
 /// all sampled dimensions at once (the multivariate TPE: each kernel is a product across dimensions
-/// and all dimensions share the kernel index, OPTIMIZER.md §1.7).
+/// and all dimensions share the kernel index, docs/sampler.md §1.7).
 struct ParzenEstimator {
     /// Kernels of one numeric dimension.
     struct NumericKernels {
@@ -153,7 +153,7 @@ struct ParzenEstimator {
             switch dimension.kind {
             case .categorical(let choiceCount):
                 // Each observation's row: prior_weight/K on every choice, plus 1 on the observed
-                // one, normalised; the prior row is uniform (OPTIMIZER.md §1.6).
+                // one, normalised; the prior row is uniform (docs/sampler.md §1.6).
                 let smoothing = priorWeight / Double(kernelCount)
                 var table = [Double](repeating: 0, count: kernelCount * choiceCount)
                 let rowTotal = 1 + Double(choiceCount) * smoothing
@@ -175,7 +175,7 @@ struct ParzenEstimator {
         logProbabilities = probabilities.map { $0?.map { Foundation.log($0) } }
     }
 
-    /// The neighbour-gap widths with the magic clip, and the prior kernel (OPTIMIZER.md §1.5).
+    /// The neighbour-gap widths with the magic clip, and the prior kernel (docs/sampler.md §1.5).
     private static func kernels(_ centres: [Double], dimension: EstimatorDimension, clipCount: Int) -> NumericKernels {
         let lower = dimension.lower
         let upper = dimension.upper

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Tree-structured Parzen Estimator, written from Optuna 5.0's (OPTIMIZER.md §1): random
+/// The Tree-structured Parzen Estimator, written from Optuna 5.0's (docs/sampler.md §1): random
 /// startup trials, then a multivariate TPE that draws candidates from the good trials' mixture
 /// l(x) and keeps the one with the largest log l(x) − log g(x). ``Configuration`` lists where its
 /// defaults depart from Optuna's, and why.
@@ -15,7 +15,7 @@ import Foundation
 /// let parameters = sampler.propose(trial: trials.count, space: space, direction: .minimize, history: trials)
 /// ```
 public struct TPESampler: Sendable {
-    /// The sampler's settings. The defaults are Optuna 5.0's (OPTIMIZER.md §1.1) but for three
+    /// The sampler's settings. The defaults are Optuna 5.0's (docs/sampler.md §1.1) but for three
     /// changes that lift it above Optuna on the benchmark functions (Scripts/tpe-benchmark/):
     /// the good set's bandwidth floor, a Latin hypercube for the startup trials, and stratified
     /// candidates. ``optuna`` turns all three off.
@@ -168,7 +168,7 @@ public struct TPESampler: Sendable {
     }
 
     /// Splits finished trials into the good set (the best ⌈0.1·n⌉, at most 25) and the rest, each
-    /// ordered by trial number (OPTIMIZER.md §1.3).
+    /// ordered by trial number (docs/sampler.md §1.3).
     func split(_ finished: [TrialRecord], direction: Direction) -> (below: [TrialRecord], above: [TrialRecord]) {
         let goodCount = Self.gamma(finished.count)
         let sign: Double = direction == .minimize ? 1 : -1

@@ -10,7 +10,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write the reference's window-optimizer files from a search run, for tools built around them.",
         discussion: """
             Writes optimal_window_config.json, bidirectional_survivors.json, forward_survivors.json, \
-            reverse_survivors.json, train_history.json and holdout_history.json (REFERENCE.md §5.8) into \
+            reverse_survivors.json, train_history.json and holdout_history.json (docs/reference-system.md §5.8) into \
             --out (default DIR/export).
             """)
 
