@@ -9,10 +9,28 @@ import _SieveKernelsCPU
 /// dispatches, held to what Metal documents and to the CPU kernels called directly.
 @Suite("Metal emulation")
 struct MetalEmulationTests {
-    @Test("there is no system device, so backend choice falls back to the CPU")
-    func noSystemDevice() {
-        #expect(MTLCreateSystemDefaultDevice() == nil)
+    #if !canImport(Metal)
+    /// What the emulation's `MTLCreateSystemDefaultDevice()` (no device) means for `--backend auto`:
+    /// the CPU backend the command configured, with the reason in its summary, and never the
+    /// emulated device, although `--backend metal` on the same machine takes it. (The default
+    /// arguments and a broken device are covered in MetalBackendTests and MetalBackendErrorTests.)
+    @Test("with the emulation's system device (none), auto runs on the configured CPU backend and says why; it never takes the emulated device")
+    func autoWithoutSystemDevice() throws {
+        let cpu = CPUSieveBackend(threads: 3)
+        let emulated = MTLEmulatedDevice()
+        let auto = try BackendSelection.make(.auto, cpu: cpu, systemDevice: MTLCreateSystemDefaultDevice(), metalDevice: emulated)
+        #expect(auto.request == .auto)
+        #expect(auto.name == "cpu")
+        let chosen = try #require(auto.backend as? CPUSieveBackend, "auto chose \(auto.name)")
+        #expect(chosen.threads == 3)
+        #expect(chosen.instructionSet == cpu.instructionSet)
+        #expect(auto.summary == "backend: cpu (auto: no Metal device on this machine; 3 threads, \(cpu.instructionSet) lanes)")
+        // The same machine's `metal` is the emulated device, and it says so.
+        let metal = try BackendSelection.make(.metal, cpu: cpu, systemDevice: MTLCreateSystemDefaultDevice(), metalDevice: emulated)
+        #expect(metal.name == "metal (emulated)")
+        #expect(metal.summary.hasPrefix("backend: metal (emulated: no Metal on this platform"), "\(metal.summary)")
     }
+    #endif
 
     @Test("the compiler finds exactly the kernels of the embedded source; unknown names give nil")
     func compilerResolvesKernelNames() throws {

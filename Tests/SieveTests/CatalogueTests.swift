@@ -1,11 +1,41 @@
+import Foundation
 import Sieve
 import Testing
 
 @Suite("The family catalogue")
 struct CatalogueTests {
+    /// The rows of README.md's "The families" table, the catalogue as users read it:
+    /// `| family | seed | output | parameters (defaults) | inverse step | jump-ahead |`.
+    static func readmeFamilyTable() throws -> [[String]] {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "\n## The families\n").dropFirst().first, "README.md has no families section")
+        let lines = section.components(separatedBy: "\n").drop { !$0.hasPrefix("| family | seed |") }.prefix { $0.hasPrefix("|") }
+        #expect(lines.count > 2, "README.md's families table is missing")
+        return lines.dropFirst(2).map { line in
+            line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    @Test("the catalogue is the README's table of families: the same families in the same order, seed widths and jump-ahead")
+    func matchesReadme() throws {
+        let rows = try Self.readmeFamilyTable()
+        #expect(rows.map { $0.first ?? "" } == PRNGFamily.all.map(\.name))
+        for row in rows {
+            guard row.count == 6, let family = PRNGFamily.lookup(row[0]) else {
+                Issue.record("README.md lists '\(row.first ?? "")', which is no family of the catalogue (row \(row))")
+                continue
+            }
+            #expect(row[0] == family.name, "README.md names \(family.name) '\(row[0])'")
+            #expect(row[1] == "\(family.seedBits)", "\(family.name): README.md says \(row[1])-bit seeds, the catalogue \(family.seedBits)")
+            #expect(row[5].hasPrefix("yes") == family.hasJumpAhead, "\(family.name): README.md says jump-ahead '\(row[5])'")
+        }
+    }
+
     @Test("lists the eleven families once each, in kernel order")
     func elevenFamilies() {
-        #expect(PRNGFamily.all.map(\.id) == PRNGFamily.ID.allCases)
         #expect(PRNGFamily.all.map(\.name) == [
             "xorshift32", "xorshift64", "xorshift128", "pcg32", "lcg32", "java_lcg", "minstd", "mt19937",
             "xoshiro256pp", "philox4x32", "sfc64",

@@ -78,8 +78,11 @@ struct SignificanceTests {
             model: .empirical, forwardRate: 0.5, reverseRate: nil, bidirectionalRate: rate, forwardRateError: 0.001,
             reverseRateError: nil, bidirectionalRateError: (rate * (1 - rate) / Double(sample)).squareRoot(), sampleSize: sample,
             sampleCounts: ["forward": 524_288, "bidirectional": 4], reason: "test", seedCount: Double(1 << 22))
-        let bound = Poisson.upperConfidenceBound(count: 4, confidence: 0.975) * 4
-        #expect(abs(Significance.conservativeExpectation(chance) - bound) < 1e-9)
+        // λ = χ²(0.975; 10) / 2 · 2^22 / 2^20 = 10.2415886754037 · 4, computed independently (scipy's χ²
+        // quantile and mpmath's incomplete gamma agree) by Scripts/golden/significance_expectations.py;
+        // the point estimate, 4 / 2^20 · 2^22 = 16, is not conservative.
+        let bound = 40.966354701614776
+        #expect(abs(Significance.conservativeExpectation(chance) - bound) < 1e-9, "\(Significance.conservativeExpectation(chance))")
         #expect(Significance.conservativeExpectation(chance) > chance.bidirectional!)
         // No survivor in the sample: the reported (analytic) expectation.
         let none = ChanceExpectation(

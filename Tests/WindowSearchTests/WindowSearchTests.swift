@@ -286,6 +286,52 @@ struct WindowSearchTests {
         }
     }
 
+    @Test("a summary lists exactly the first 100 bidirectional survivors of the best trial, by seed, out of more")
+    func summaryListsTheFirstHundredSurvivors() throws {
+        let directory = try Fixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let historyPath = directory + "/h.json"
+        try Fixture.writeHistory(Fixture.randomDraws(count: 760, seed: 5), to: historyPath)
+        // One match in a 300-draw window (mod 1000), forward and reverse at the same one of 4 skips:
+        // about a quarter of the seeds survive both by chance, some 150 of these 600 in every trial.
+        let bounds = """
+            {"window_size": 300, "offset": {"low": 300, "high": 308}, "skip_min": 0, "skip_max": 3,
+             "forward_threshold": 0.003, "reverse_threshold": 0.003}
+            """
+        let seeds = SeedRange(first: 1_000, last: 1_599)
+        let run = try Fixture.search(directory + "/run", historyPath: historyPath, prng: "java_lcg", seeds: seeds, trials: 3,
+                                     seed: 7, bounds: bounds)
+        let summary = try RunSummary.load(directory: directory + "/run")
+        let best = try #require(summary.best)
+        let total = try #require(best.counts?.bidirectional)
+        try #require(total > 100, "\(total) survivors do not exercise the limit")
+
+        let document = try summary.json(top: 3)
+        let listed = try #require(document["best"]?["survivors"]?.array)
+        #expect(listed.count == 100)
+        #expect(document["best"]?["survivors_listed"]?.integer == 100)
+        #expect(document["best"]?["survivors_total"]?.integer == total)
+        // Which ones, independently: the scalar oracle on the best trial's plan.
+        guard case .ready(let plan, _, _) = try run.prepare(best.parameters) else {
+            Issue.record("the best trial \(best.parameters.label) has no plan")
+            return
+        }
+        let all = try SieveOracle.survivors(of: plan, seeds: seeds)
+            .filter { $0.passed.contains(.bidirectional) }.sorted { $0.seed < $1.seed }
+        #expect(all.count == total)
+        #expect(listed.map { $0["seed"]?.unsignedInteger } == all.prefix(100).map(\.seed))
+        for (entry, record) in zip(listed, all) {
+            guard case .object(let members) = entry else {
+                Issue.record("survivor \(entry) is not an object")
+                continue
+            }
+            #expect(members.map(\.key) == ["seed", "skip", "forward_matches", "reverse_matches"])
+            #expect(entry["skip"]?.integer == Int(record.bidirectionalSkip), "seed \(record.seed)")
+            #expect(entry["forward_matches"]?.integer == Int(record.bidirectionalForward), "seed \(record.seed)")
+            #expect(entry["reverse_matches"]?.integer == Int(record.bidirectionalReverse), "seed \(record.seed)")
+        }
+    }
+
     @Test("summaries skip damaged records; exports write the reference's files")
     func summaryAndExport() throws {
         let directory = try Fixture.scratch()
@@ -305,11 +351,7 @@ struct WindowSearchTests {
         #expect(summary.skipped.isEmpty)
         let document = try summary.json(top: 3)
         #expect(document["top"]?.array?.count == min(3, run.outcomes.filter { $0.state == .complete }.count))
-        let survivors = try #require(document["best"]?["survivors"]?.array)
-        #expect(survivors.count <= 100)
-        if let first = survivors.first, case .object(let members) = first {
-            #expect(members.map(\.key) == ["seed", "skip", "forward_matches", "reverse_matches"])
-        }
+        // The best trial's survivor list: summaryListsTheFirstHundredSurvivors.
         // Export.
         let paths = try RunExport.write(run: directory + "/run", to: directory + "/export")
         #expect(paths.count == 6)
