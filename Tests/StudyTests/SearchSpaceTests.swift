@@ -1,12 +1,11 @@
 import Foundation
-import Sieve
 import Testing
 @testable import Study
 
 @Suite("Search space files")
 struct SearchSpaceTests {
     func space(_ text: String) throws(InputError) -> SearchSpace {
-        try SearchSpace(json: try! JSONValue.parse(Data(text.utf8)), source: "space.json")
+        try SearchSpace(json: try! JSONReader.parse(Data(text.utf8)), source: "space.json")
     }
 
     @Test("reads every type, with log and step, and writes back what it read")
@@ -73,7 +72,7 @@ struct SearchSpaceTests {
     func jsonText() throws {
         let values: [Double] = [0.1, 1e-300, -2.5e17, 1 / 3, 4.140917868522626]
         let value = JSONValue.object([("d", .array(values.map { .double($0) })), ("s", .string("a\"b\\c\n\u{1}"))])
-        let reread = try JSONValue.parse(Data(value.text.utf8))
+        let reread = try JSONReader.parse(Data(value.text.utf8))
         guard case .array(let doubles)? = reread["d"] else { Issue.record("no array"); return }
         #expect(doubles.map { $0.number! } == values)
         #expect(reread["s"] == .string("a\"b\\c\n\u{1}"))

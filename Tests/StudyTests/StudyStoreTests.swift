@@ -1,5 +1,4 @@
 import Foundation
-import Sieve
 import Testing
 @testable import Study
 

@@ -75,20 +75,20 @@ struct SignificanceTests {
         let sample = 1 << 20
         let rate = 4 / Double(sample)
         let chance = ChanceExpectation(
-            model: .empirical, forwardRate: 0.5, reverseRate: nil, bidirectionalRate: rate, forwardRateError: 0.001,
-            reverseRateError: nil, bidirectionalRateError: (rate * (1 - rate) / Double(sample)).squareRoot(), sampleSize: sample,
-            sampleCounts: ["forward": 524_288, "bidirectional": 4], reason: "test", seedCount: Double(1 << 22))
+            model: .empirical, forward: .init(rate: 0.5, error: 0.001, sampleCount: 524_288), reverse: nil,
+            bidirectional: .init(rate: rate, error: (rate * (1 - rate) / Double(sample)).squareRoot(), sampleCount: 4),
+            sampleSize: sample, reason: "test", seedCount: Double(1 << 22))
         // λ = χ²(0.975; 10) / 2 · 2^22 / 2^20 = 10.2415886754037 · 4, computed independently (scipy's χ²
         // quantile and mpmath's incomplete gamma agree) by Scripts/golden/significance_expectations.py;
         // the point estimate, 4 / 2^20 · 2^22 = 16, is not conservative.
         let bound = 40.966354701614776
         #expect(abs(Significance.conservativeExpectation(chance) - bound) < 1e-9, "\(Significance.conservativeExpectation(chance))")
-        #expect(Significance.conservativeExpectation(chance) > chance.bidirectional!)
+        #expect(Significance.conservativeExpectation(chance) > chance.expected(.bidirectional)!)
         // No survivor in the sample: the reported (analytic) expectation.
         let none = ChanceExpectation(
-            model: .empirical, forwardRate: 0.5, reverseRate: nil, bidirectionalRate: 1e-12, forwardRateError: 0.001,
-            reverseRateError: nil, bidirectionalRateError: 3 / Double(sample), sampleSize: sample,
-            sampleCounts: ["forward": 524_288, "bidirectional": 0], reason: "test", seedCount: Double(1 << 22))
-        #expect(Significance.conservativeExpectation(none) == none.bidirectional!)
+            model: .empirical, forward: .init(rate: 0.5, error: 0.001, sampleCount: 524_288), reverse: nil,
+            bidirectional: .init(rate: 1e-12, error: 3 / Double(sample), sampleCount: 0),
+            sampleSize: sample, reason: "test", seedCount: Double(1 << 22))
+        #expect(Significance.conservativeExpectation(none) == none.expected(.bidirectional)!)
     }
 }

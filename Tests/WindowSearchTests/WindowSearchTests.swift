@@ -47,7 +47,7 @@ struct WindowSearchTests {
             }
         }
         // best.json names the recovered seed and the best trial, and the run is complete.
-        let bestJSON = try JSONValue.parse(Fixture.bytes(directory + "/run", RunFiles.best))
+        let bestJSON = try JSONReader.parse(Fixture.bytes(directory + "/run", RunFiles.best))
         #expect(bestJSON["status"]?.string == "complete")
         #expect(bestJSON["best_trial_number"]?.integer == best.trial)
         #expect(bestJSON["recovered"]?["seed"]?.integer == Int(planted))
@@ -124,7 +124,8 @@ struct WindowSearchTests {
         var seenSessions = Set<String>()
         for outcome in run.outcomes {
             let p = outcome.parameters
-            let sieve = try #require(outcome.sieve, "trial \(outcome.trial)")
+            // What the trial's record says it sieved.
+            let sieve = try RunFileCoding.encoder.encode(try #require(outcome.sieve, "trial \(outcome.trial)"))
             #expect(sieve["window"]?.integer == p.windowSize)
             #expect(sieve["offset"]?.integer == p.offset)
             #expect(sieve["burn"]?.integer == p.burn)
@@ -137,10 +138,10 @@ struct WindowSearchTests {
             #expect(sieve["forward_min_matches"]?.integer == forwardMinimum)
             #expect(sieve["reverse_min_matches"]?.integer == reverseMinimum)
             #expect(sieve["draws"]?.integer == (p.sessions == "all" ? 160 : 80))
-            #expect(sieve["sessions"] == (p.sessions == "all" ? .null : .array([.string(p.sessions)])))
+            #expect((sieve["sessions"] ?? .null) == (p.sessions == "all" ? .null : .array([.string(p.sessions)])))
             seenSessions.insert(p.sessions)
             // The sweep on disk ran exactly these parameters.
-            let manifest = try JSONValue.parse(Fixture.bytes(directory + "/run/" + RunFiles.trialDirectory(outcome.trial), "sweep.json"))
+            let manifest = try JSONReader.parse(Fixture.bytes(directory + "/run/" + RunFiles.trialDirectory(outcome.trial), "sweep.json"))
             #expect(manifest["identity"]?["threshold"]?.string == p.forwardThreshold)
             #expect(manifest["identity"]?["reverse_threshold"]?.string == p.reverseThreshold)
             #expect(manifest["identity"]?["burn"]?.integer == p.burn)
@@ -240,7 +241,7 @@ struct WindowSearchTests {
                 #expect(Fixture.bytes(directory + "/stopped", file) == Fixture.bytes(directory + "/reference", file), "\(file)")
             }
         }
-        #expect(try JSONValue.parse(Fixture.bytes(directory + "/stopped", RunFiles.run))["status"]?.string == "complete")
+        #expect(try JSONReader.parse(Fixture.bytes(directory + "/stopped", RunFiles.run))["status"]?.string == "complete")
     }
 
     @Test("a run refuses a second run in its directory, a changed history, and another search's options")
@@ -358,21 +359,21 @@ struct WindowSearchTests {
         for name in RunExport.fileNames {
             #expect(FileManager.default.fileExists(atPath: directory + "/export/" + name), "\(name)")
         }
-        let config = try JSONValue.parse(Fixture.bytes(directory + "/export", "optimal_window_config.json"))
+        let config = try JSONReader.parse(Fixture.bytes(directory + "/export", "optimal_window_config.json"))
         for key in ["window_size", "offset", "skip_min", "skip_max", "sessions", "prng_type", "test_both_modes", "seed_count",
                     "optimization_score", "forward_count", "reverse_count", "bidirectional_count", "status", "completed_trials",
                     "total_trials", "best_trial_number", "best_value", "best_bidirectional_count", "last_updated",
                     "last_trial_number", "last_trial_value", "completed_at", "agent_metadata", "run_id"] {
             #expect(config[key] != nil, "\(key)")
         }
-        let bidirectional = try #require(try JSONValue.parse(Fixture.bytes(directory + "/export", "bidirectional_survivors.json")).array)
+        let bidirectional = try #require(try JSONReader.parse(Fixture.bytes(directory + "/export", "bidirectional_survivors.json")).array)
         let seedsListed = bidirectional.compactMap { $0["seed"]?.integer }
         #expect(seedsListed == seedsListed.sorted())
         #expect(Set(seedsListed).count == seedsListed.count)
         #expect(seedsListed.contains(Int(planted)))
         #expect(bidirectional.first?["score"] != nil && bidirectional.first?["trial_number"] != nil)
-        let train = try #require(try JSONValue.parse(Fixture.bytes(directory + "/export", "train_history.json")).array)
-        let holdout = try #require(try JSONValue.parse(Fixture.bytes(directory + "/export", "holdout_history.json")).array)
+        let train = try #require(try JSONReader.parse(Fixture.bytes(directory + "/export", "train_history.json")).array)
+        let holdout = try #require(try JSONReader.parse(Fixture.bytes(directory + "/export", "holdout_history.json")).array)
         #expect(train.count == 80 && holdout.count == 20)
 
         // Damage a record in the middle: the summary reports and skips it.

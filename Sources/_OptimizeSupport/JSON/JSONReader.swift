@@ -24,9 +24,9 @@ public enum JSONReader {
         try parse(Array(text.utf8))
     }
 
-    /// Parses one JSON document from its bytes.
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        try parseWithElementLines(bytes).value
+    /// Parses one JSON document from its bytes (an array, `Data`, a file's contents).
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        try parseWithElementLines(Array(bytes)).value
     }
 
     /// Parses one JSON document and says on which line each element of its top-level array starts
