@@ -20,7 +20,7 @@ public struct JSONValueDecoder: Sendable {
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, source: String = "a record",
                                      kind: InputError.Kind = .unreadableFile) throws(InputError) -> T {
         do {
-            return try T(from: Reader(value: value, keys: keys, codingPath: []))
+            return try Reader(value: value, keys: keys, codingPath: []).decodeValue(type)
         } catch let error as DecodingError {
             throw InputError(kind, source: source, problem: Self.describe(error),
                              fix: "give a file that optimize wrote, unchanged")
