@@ -42,6 +42,7 @@ private let record = Record(
 private struct Inner: Codable, Equatable { var firstSeed: UInt64; var label: String }
 private struct Middle: Codable, Equatable { var inner: Inner; var items: [Inner] }
 private struct Outer: Codable, Equatable { var middle: Middle }
+private struct InnersByName: Codable, Equatable { var innerByName: [String: Inner] }
 
 private struct Sample: Codable, Equatable { var ratioOfDraws: Double }
 private struct Seed: Codable, Equatable { var seed: UInt64; var count: Int; var small: UInt8 }
@@ -152,22 +153,42 @@ private struct Empty: Codable, Equatable {}
         }
         #expect(error?.kind == .needsMigration)
         #expect(error?.source == "sweep.json")
-        #expect(error?.problem.contains("middle.items.[0].label") == true, "\(String(describing: error))")
-        #expect(error?.problem.contains("missing") == true)
+        #expect(error?.problem == "the field 'middle.items[0].label' is missing", "\(String(describing: error))")
 
         let missingTop = inputError { _ = try snakeDecoder.decode(Outer.self, from: .object([])) }
-        #expect(missingTop?.problem.contains("'middle'") == true, "\(String(describing: missingTop))")
+        #expect(missingTop?.problem == "the field 'middle' is missing", "\(String(describing: missingTop))")
+    }
+
+    @Test func namesKeysAsTheFileWritesThem() throws {
+        // Under .snakeCase the path names the JSON keys (first_seed), not the Swift names, and a
+        // dictionary's keys as they are.
+        let missing = try JSONReader.parse(#"{"middle": {"inner": {"label": "a"}, "items": []}}"#)
+        let error = inputError { _ = try snakeDecoder.decode(Outer.self, from: missing) }
+        #expect(error?.problem == "the field 'middle.inner.first_seed' is missing", "\(String(describing: error))")
+
+        let byKey = try JSONReader.parse(#"{"innerByName": {"someName": {"label": "a"}}}"#)
+        let keyed = inputError { _ = try snakeDecoder.decode(InnersByName.self, from: byKey) }
+        #expect(keyed?.problem == "the field 'inner_by_name' is missing", "\(String(describing: keyed))")
+        let byKeySnake = try JSONReader.parse(#"{"inner_by_name": {"someName": {"label": "a"}}}"#)
+        let nested = inputError { _ = try snakeDecoder.decode(InnersByName.self, from: byKeySnake) }
+        #expect(nested?.problem == "the field 'inner_by_name.someName.first_seed' is missing", "\(String(describing: nested))")
+
+        // As declared, the names are the Swift names.
+        let declared = inputError { _ = try JSONValueDecoder().decode(Outer.self, from: missing) }
+        #expect(declared?.problem == "the field 'middle.inner.firstSeed' is missing", "\(String(describing: declared))")
     }
 
     @Test func namesTheKeyPathOfAValueOfTheWrongType() throws {
         let value = try JSONReader.parse(#"{"middle": {"inner": {"first_seed": "x", "label": "a"}, "items": []}}"#)
         let error = inputError { _ = try snakeDecoder.decode(Outer.self, from: value) }
-        #expect(error?.problem.contains("middle.inner.firstSeed") == true || error?.problem.contains("middle.inner.first_seed") == true,
-                "\(String(describing: error))")
+        #expect(error?.problem.hasPrefix("the field 'middle.inner.first_seed' is malformed: ") == true, "\(String(describing: error))")
 
         let wrongType = inputError { _ = try snakeDecoder.decode(Seed.self, from: .object([("seed", .bool(true)), ("count", .integer(1)), ("small", .integer(1))])) }
-        #expect(wrongType?.problem.contains("'seed'") == true, "\(String(describing: wrongType))")
-        #expect(wrongType?.problem.contains("expected an integer") == true)
+        #expect(wrongType?.problem == "the field 'seed' is malformed: expected an integer, found a boolean", "\(String(describing: wrongType))")
+
+        let element = try JSONReader.parse(#"{"middle": {"inner": {"first_seed": 1, "label": "a"}, "items": [{"first_seed": 1, "label": 5}]}}"#)
+        let inArray = inputError { _ = try snakeDecoder.decode(Outer.self, from: element) }
+        #expect(inArray?.problem.hasPrefix("the field 'middle.items[0].label' is malformed: ") == true, "\(String(describing: inArray))")
     }
 
     @Test func refusesIntegersOutOfTheTypesRange() {
