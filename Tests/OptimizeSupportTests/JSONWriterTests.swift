@@ -95,7 +95,7 @@ import Testing
         var random = SplitMix64(seed: 0x5EED)
         var values: [Double] = [
             .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude,
-            -.greatestFiniteMagnitude, .ulpOfOne, 0.1, 1.0 / 3.0, 5e-324, 2.2250738585072009e-308,
+            -.greatestFiniteMagnitude, .ulpOfOne, 0.1, 1.0 / 3.0, Double(bitPattern: 1), Double(bitPattern: 0x000F_FFFF_FFFF_FFFF),  // the smallest and largest subnormals
         ]
         while values.count < 20_000 {
             // Random bit patterns cover every exponent; skip the non-finite ones JSON cannot hold.

@@ -37,7 +37,8 @@ final class TemporaryDirectory {
 }
 
 func writeFile(_ bytes: [UInt8], to path: FilePath) {
-    FileManager.default.createFile(atPath: path.string, contents: Data(bytes))
+    let created = FileManager.default.createFile(atPath: path.string, contents: Data(bytes))
+    precondition(created, "cannot write \(path)")
 }
 
 func writeFile(_ text: String, to path: FilePath) { writeFile(Array(text.utf8), to: path) }
