@@ -121,6 +121,10 @@ let package = Package(
             dependencies: ["SieveMetal", "Sieve", "_MetalEmulation", "_SieveKernelsCPU", "_SieveTestSupport"]
         ),
         .testTarget(
+            name: "OptimizeSupportTests",
+            dependencies: ["_OptimizeSupport"]
+        ),
+        .testTarget(
             name: "StudyTests",
             dependencies: ["Study"]
         ),

@@ -97,12 +97,18 @@ public final class Journal {
         return try body(try contents())
     }
 
-    /// Appends `record` durably, first cutting off a torn last line; call ``contents()`` (or hold
-    /// ``withExclusiveLock(_:)``) before the first append.
+    /// Appends `record` durably, first cutting off a torn last line; writers that share the journal
+    /// hold ``withExclusiveLock(_:)`` around it.
+    ///
+    /// - Throws: the journal's damage kind when it is damaged (nothing is written then).
     public func append(_ record: JSONValue) throws(InputError) {
-        if try FileIO.size(of: descriptor, path: path) > goodLength {
-            // A torn record from a writer that died: cut it off so it never precedes a good one.
-            try FileIO.truncate(descriptor, to: goodLength, path: path)
+        let size = try FileIO.size(of: descriptor, path: path)
+        if size != goodLength {
+            // Not the file this journal last read or wrote (never read yet, another writer's
+            // records, or a torn record from a writer that died): read it again, then cut only a
+            // torn tail, so that torn bytes never precede a good record and good ones stay.
+            _ = try contents()
+            if size > goodLength { try FileIO.truncate(descriptor, to: goodLength, path: path) }
         }
         let line = Self.line(record)
         try FileIO.writeAll(line, to: descriptor, path: path)

@@ -135,13 +135,15 @@ public enum JSONValue: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Equality
 
+    /// Exact equality: equal values are written as equal bytes (so doubles compare by their bits:
+    /// 0.0 and -0.0 differ, as their texts do), and equal values hash alike.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
         case (.integer(let a), .integer(let b)): a == b
         case (.unsigned(let a), .unsigned(let b)): a == b
-        case (.double(let a), .double(let b)): a == b
+        case (.double(let a), .double(let b)): a.bitPattern == b.bitPattern
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a == b
         case (.object(let a), .object(let b)):

@@ -25,26 +25,35 @@ public struct JSONValueDecoder: @unchecked Sendable {
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, source: String = "a record",
                                      kind: InputError.Kind = .unreadableFile) throws(InputError) -> T {
         do {
-            return try T(from: Reader(value: value, keys: keys, codingPath: [], userInfo: userInfo))
+            return try Reader(value: value, keys: keys, codingPath: [], userInfo: userInfo).decodeValue(type)
         } catch let error as DecodingError {
-            throw InputError(kind, source: source, problem: Self.describe(error),
+            throw InputError(kind, source: source, problem: Self.describe(error, keys: keys),
                              fix: "give a file that optimize wrote, unchanged")
         } catch {
             throw InputError(kind, source: source, problem: "\(error)", fix: "give a file that optimize wrote, unchanged")
         }
     }
 
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return keys.isEmpty ? "" : "'\(keys)' "
+    static func describe(_ error: DecodingError, keys: JSONKeyStyle = .asDeclared) -> String {
+        // The path as the file writes it: members by their JSON keys (restyled as they are looked
+        // up), a dictionary's keys as they are, array elements as [n].
+        func path(_ codingPath: [any CodingKey]) -> String {
+            var text = ""
+            for key in codingPath {
+                switch key {
+                case let index as IndexKey: text += "[\(index.index)]"
+                case let key as AnyCodingKey: text += (text.isEmpty ? "" : ".") + key.stringValue
+                default: text += (text.isEmpty ? "" : ".") + keys.jsonKey(key.stringValue)
+                }
+            }
+            return text
         }
         switch error {
         case .keyNotFound(let key, let context):
-            let parent = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "the field '\(parent.isEmpty ? "" : parent + ".")\(key.stringValue)' is missing"
+            return "the field '\(path(context.codingPath + [key]))' is missing"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "the field \(path(context))is malformed: \(context.debugDescription)"
+            let field = path(context.codingPath)
+            return "the field \(field.isEmpty ? "" : "'\(field)' ")is malformed: \(context.debugDescription)"
         @unknown default:
             return "\(error)"
         }

@@ -17,13 +17,13 @@ public struct JSONValueEncoder: Sendable {
     public func encode(_ value: some Encodable) throws(InputError) -> JSONValue {
         let box = Box(keys: keys, codingPath: [])
         do {
-            try value.encode(to: box)
+            try box.encodeValue(value)
         } catch {
             throw InputError(.invalidOption, source: "a record",
                              problem: "it cannot be written as JSON (\(error))",
                              fix: "report this: a record holds a value JSON cannot hold")
         }
-        return box.value ?? .null
+        return box.result
     }
 
     /// A reference through which nested containers write into their parent's slot.

@@ -9,9 +9,20 @@ import Foundation
 public enum Timestamp {
     private static let style = Date.ISO8601FormatStyle.iso8601.year().month().day()
         .time(includingFractionalSeconds: true).timeZone(separator: .omitted)
+    private static let wholeSeconds = Date.ISO8601FormatStyle.iso8601.year().month().day()
+        .time(includingFractionalSeconds: false).timeZone(separator: .omitted)
 
-    /// The time `date`, as text.
-    public static func string(_ date: Date) -> String { date.formatted(style) }
+    /// The time `date`, as text, to the nearest millisecond.
+    public static func string(_ date: Date) -> String {
+        // The formatter truncates to the millisecond, and most milliseconds lie just below their
+        // decimal value in binary (1.858 s is 1.85799…): it wrote 1.857, and a text read back came
+        // out one millisecond earlier each time. Round, and write the milliseconds here.
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        let fraction = String(Int(milliseconds - seconds * 1000))
+        let text = Date(timeIntervalSince1970: seconds).formatted(wholeSeconds)  // 2026-11-22T00:40:00Z
+        return text.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+    }
 
     /// Now, as text.
     public static func now() -> String { string(Date()) }
