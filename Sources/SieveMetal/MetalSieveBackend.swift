@@ -173,7 +173,7 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
         defer { lock.unlock() }
         let buffers = try prepareBuffers(for: plan, identity: identity)
         let run = Run(plan: plan, kernel: kernel.rawValue, pipeline: pipeline, buffers: buffers)
-        let (counter, seconds) = try execute(run, chunk, stride: dispatch.seedStride, capacity: capacity)
+        let (counter, seconds) = try execute(run, chunk, capacity: capacity)
         sizer.record(for: identity, seeds: chunk.seedCount, seconds: seconds, survivors: UInt64(counter))
         if counter > capacity { _statistics.overflows += 1 }
         let kept = Int(min(counter, capacity))
@@ -193,10 +193,9 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
 
     /// Encodes, commits and waits for one dispatch of `chunk`; returns the survivor counter (which
     /// counts past `capacity`) and the GPU seconds it took.
-    private func execute(_ run: Run, _ chunk: MetalBackendError.Chunk, stride: UInt64,
-                         capacity: UInt32) throws -> (counter: UInt32, seconds: Double) {
+    private func execute(_ run: Run, _ chunk: MetalBackendError.Chunk, capacity: UInt32) throws -> (counter: UInt32, seconds: Double) {
         var args = run.plan.kernelArgs(firstSeed: chunk.firstSeed, count: chunk.seedCount, capacity: capacity)
-        args.seed_stride = stride
+        args.seed_stride = chunk.seedStride
         run.buffers.counter.contents().storeBytes(of: UInt32(0), as: UInt32.self)
         guard let commandBuffer = context.queue.makeCommandBuffer(),
               let encoder = commandBuffer.makeComputeCommandEncoder()
