@@ -1,9 +1,12 @@
+import Sieve
+
 /// Sizes sieve dispatches to a target GPU time, from the times of the dispatches before.
 ///
 /// A command buffer must stay short: on a Mac with a display the watchdog kills one that runs for
 /// seconds, and hashcat tunes its Metal kernels to about 60-100 ms a launch. Each plan (kernel,
 /// family, windows, skips) has its own cost per seed, which varies by three orders of magnitude
-/// across the standard workloads, so the sizer learns a rate per plan:
+/// across the standard workloads, so the sizer learns a rate per plan (keyed by ``PlanIdentity``, the
+/// key the class tables use too):
 ///
 /// - a plan's first dispatch has ``Policy/initialSeeds`` seeds;
 /// - after each dispatch it updates the plan's rate (seeds per GPU second: a slower measurement
@@ -12,7 +15,8 @@
 ///   the largest dispatch measured so far (a first estimate from a tiny dispatch can be far off),
 ///   capped so that the expected survivors fill at most half the record buffer, rounded to whole
 ///   threadgroups, and kept within ``Policy/minimumSeeds`` ... ``Policy/maximumSeeds``;
-/// - when what remains of a call fits in 1.25 dispatches it goes in one, so that no tiny
+/// - the executor's split rule (``SieveExecutor/chunkSeeds(remaining:preferred:maximum:)``) cuts
+///   the range: when what remains fits in 1.25 dispatches it goes in one, so that no tiny
 ///   dispatch trails a call.
 ///
 /// ```swift
@@ -52,28 +56,30 @@ public struct DispatchSizer: Sendable {
         public var measurements: Int
     }
 
-    /// A plan's identity for the sizer: everything that sets its cost per seed.
-    public struct PlanKey: Hashable, Sendable {
-        let value: Int
-        public init(_ value: Int) { self.value = value }
-    }
-
     public var policy: Policy
-    private var estimates: [PlanKey: Estimate] = [:]
+    private var estimates: [PlanIdentity: Estimate] = [:]
 
     public init(policy: Policy = Policy()) {
         self.policy = policy
     }
 
     /// What the sizer has learnt about a plan, if it has measured it.
-    public func estimate(for key: PlanKey) -> Estimate? {
+    public func estimate(for key: PlanIdentity) -> Estimate? {
         estimates[key]
     }
 
     /// The seeds of the next dispatch of plan `key`, when `remaining` seeds of the call are left
-    /// and the record buffer holds `capacity` records.
-    public func nextDispatch(for key: PlanKey, remaining: UInt128, capacity: Int) -> UInt64 {
-        precondition(remaining > 0)
+    /// and the record buffer holds `capacity` records: ``preferredSeeds(for:capacity:)`` cut by the
+    /// executor's split rule (``SieveExecutor/chunkSeeds(remaining:preferred:maximum:)``).
+    public func nextDispatch(for key: PlanIdentity, remaining: UInt128, capacity: Int) -> UInt64 {
+        SieveExecutor.chunkSeeds(remaining: remaining, preferred: preferredSeeds(for: key, capacity: capacity),
+                                 maximum: policy.maximumSeeds)
+    }
+
+    /// The seeds a dispatch of plan `key` should have, with `capacity` records: the measured rate
+    /// times the target, grown at most ``Policy/maxGrowth`` times, its expected survivors within
+    /// the buffer's share, whole threadgroups, within ``Policy/minimumSeeds`` ... ``Policy/maximumSeeds``.
+    public func preferredSeeds(for key: PlanIdentity, capacity: Int) -> UInt64 {
         let p = policy
         var size: Double
         if let e = estimates[key] {
@@ -90,16 +96,12 @@ public struct DispatchSizer: Sendable {
         if seeds > p.granularity {
             seeds -= seeds % p.granularity
         }
-        seeds = max(seeds, 1)
-        if remaining <= UInt128(Double(seeds) * 1.25) {
-            return UInt64(min(remaining, UInt128(p.maximumSeeds)))
-        }
-        return seeds
+        return max(seeds, 1)
     }
 
     /// Learns from a dispatch of plan `key`: `seeds` seeds ran in `seconds` of GPU time and left
     /// `survivors` records (counted past the buffer's capacity).
-    public mutating func record(for key: PlanKey, seeds: UInt64, seconds: Double, survivors: UInt64) {
+    public mutating func record(for key: PlanIdentity, seeds: UInt64, seconds: Double, survivors: UInt64) {
         guard seeds > 0 else { return }
         let rate = Double(seeds) / max(seconds, 1e-6)
         let density = Double(survivors) / Double(seeds)

@@ -1,3 +1,5 @@
+import Sieve
+
 /// A failure of the Metal backend: no device, a shader that does not compile, a kernel the source
 /// lacks, or a command buffer the GPU could not run. Each names what failed and where.
 public enum MetalBackendError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -27,17 +29,27 @@ public enum MetalBackendError: Error, Sendable, Equatable, CustomStringConvertib
         public var seedCount: UInt64
         /// How deep in overflow re-runs it is (0 for a chunk as first dispatched).
         public var resplitDepth: Int
+        /// The distance between its seeds: 1 for a range, 2^B for a low-bit class.
+        public var seedStride: UInt64
 
-        public init(index: Int, firstSeed: UInt64, seedCount: UInt64, resplitDepth: Int = 0) {
+        public init(index: Int, firstSeed: UInt64, seedCount: UInt64, resplitDepth: Int = 0, seedStride: UInt64 = 1) {
             self.index = index
             self.firstSeed = firstSeed
             self.seedCount = seedCount
             self.resplitDepth = resplitDepth
+            self.seedStride = seedStride
+        }
+
+        /// The chunk of an executor's dispatch.
+        public init(_ dispatch: SieveDispatch) {
+            self.init(index: dispatch.index, firstSeed: dispatch.firstSeed, seedCount: dispatch.seedCount,
+                      resplitDepth: dispatch.resplitDepth, seedStride: dispatch.seedStride)
         }
 
         public var description: String {
             let end = UInt128(firstSeed) + UInt128(seedCount)
-            let range = end == UInt128(1) << 64 ? "\(firstSeed)..<2^64" : "\(firstSeed)..<\(end)"
+            var range = end == UInt128(1) << 64 ? "\(firstSeed)..<2^64" : "\(firstSeed)..<\(end)"
+            if seedStride != 1 { range = "\(firstSeed) + k·\(seedStride) for k < \(seedCount)" }
             return "chunk \(index) (seeds \(range)\(resplitDepth > 0 ? ", overflow re-run depth \(resplitDepth)" : ""))"
         }
     }

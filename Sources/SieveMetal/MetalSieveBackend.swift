@@ -11,9 +11,10 @@ import _MetalEmulation
 /// Runs sieve plans on a Metal GPU, with the kernels of `Shaders/` (one thread per seed).
 ///
 /// The same sieve as ``CPUSieveBackend``, record for record: it fills the same kernel arguments
-/// (`SievePlan.kernelArgs`), runs the same kernels (`sieve_strided` for the jump families,
-/// `sieve_streamed` otherwise), and re-runs a chunk in pieces when its survivors overflow the record
-/// buffer (the kernels' counter keeps counting past the capacity). What is Metal's own:
+/// (`SievePlan.kernelArgs`) and runs the same kernels (`sieve_strided` for the jump families,
+/// `sieve_streamed` otherwise), and ``SieveExecutor`` drives both alike: it cuts the range into
+/// dispatches, re-splits a dispatch whose survivors overflow the record buffer (the kernels'
+/// counter keeps counting past the capacity), and prunes low-bit classes. What is Metal's own:
 ///
 /// - one ``MetalContext`` per device: the embedded shaders compiled once, pipelines cached;
 /// - three shared-storage buffers (draws, counter, records), allocated on first use and reused by
@@ -31,7 +32,7 @@ import _MetalEmulation
 /// let backend = try MetalSieveBackend()                       // the system's GPU
 /// let survivors = try backend.survivors(of: plan, seeds: SeedRange(first: 0, last: 1 << 32 - 1))
 /// ```
-public final class MetalSieveBackend: SieveBackend, @unchecked Sendable {
+public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable {
     /// How the backend runs; tests use it to force overflows and command-buffer failures.
     public struct Configuration: Sendable {
         /// The kernel body; `nil` takes the plan's (strided for jump families, streamed otherwise).
@@ -44,11 +45,17 @@ public final class MetalSieveBackend: SieveBackend, @unchecked Sendable {
         public var sizing = DispatchSizer.Policy()
         /// Failures to inject, for tests of the error paths on any device.
         public var faults = FaultInjection()
+        /// Whether the executor may skip low-bit classes that cannot pass (exact either way).
+        public var pruneLowBitClasses = true
+        /// What a dispatch costs beyond its seeds, in seeds, for the executor's pruning decision;
+        /// `nil` takes the device's default (``MetalSieveBackend/dispatchOverheadSeeds``).
+        public var dispatchOverheadSeeds: UInt64?
 
-        public init(strategy: SievePlan.Strategy? = nil, capacity: Int = 1 << 18) {
+        public init(strategy: SievePlan.Strategy? = nil, capacity: Int = 1 << 18, pruneLowBitClasses: Bool = true) {
             precondition(capacity >= 1 && capacity <= Int(UInt32.max))
             self.strategy = strategy
             self.capacity = capacity
+            self.pruneLowBitClasses = pruneLowBitClasses
         }
     }
 
@@ -85,6 +92,8 @@ public final class MetalSieveBackend: SieveBackend, @unchecked Sendable {
     private let lock = NSLock()
     private var sizer: DispatchSizer
     private var buffers: Buffers?
+    /// The plan whose draws the draws buffer holds.
+    private var loadedDraws: PlanIdentity?
     private var _statistics = Statistics()
     private var commandBuffersCommitted = 0
 
@@ -132,34 +141,45 @@ public final class MetalSieveBackend: SieveBackend, @unchecked Sendable {
         }
     }
 
-    public func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord] {
+    public var recordCapacity: Int { configuration.capacity }
+    public var pruneLowBitClasses: Bool { configuration.pruneLowBitClasses }
+
+    /// ``Configuration/dispatchOverheadSeeds``, or by default 2^16 seeds on a GPU (a command buffer's
+    /// round trip of some 100 µs at about a billion seeds a second) and none on the emulated device.
+    public var dispatchOverheadSeeds: UInt64 {
+        configuration.dispatchOverheadSeeds ?? (context.isEmulated ? 0 : 1 << 16)
+    }
+
+    /// The dispatch sizer's size for the plan: about ``DispatchSizer/Policy/targetSeconds`` of GPU time.
+    public func preferredDispatchSeeds(for identity: PlanIdentity) -> UInt64 {
+        lock.withLock { sizer.preferredSeeds(for: identity, capacity: configuration.capacity) }
+    }
+
+    /// Runs one dispatch as one command buffer, waited for and checked; the sizer learns from its
+    /// time.
+    ///
+    /// - Throws: ``MetalBackendError`` naming the kernel and the chunk (the dispatch) when the
+    ///   command buffer cannot be made or does not complete.
+    public func execute(_ dispatch: SieveDispatch, of plan: SievePlan, identity: PlanIdentity) throws -> SieveDispatch.Outcome {
         let strategy = configuration.strategy ?? plan.strategy
         precondition(strategy == .streamed || plan.parameters.prng.family.hasJumpAhead,
                      "the strided body needs a family with jump-ahead")
         let kernel: KernelName = strategy == .strided ? .sieveStrided : .sieveStreamed
         let pipeline = try context.pipeline(for: kernel.rawValue)
-        var draws = plan.draws
-        if draws.isEmpty { draws = [0] }
+        let chunk = MetalBackendError.Chunk(dispatch)
+        let capacity = UInt32(min(configuration.capacity, dispatch.capacity))
 
         lock.lock()
         defer { lock.unlock() }
-        let buffers = try prepareBuffers(draws: draws)
-        let run = Run(plan: plan, kernel: kernel.rawValue, pipeline: pipeline, buffers: buffers,
-                      key: Self.planKey(plan, kernel: kernel.rawValue, draws: draws))
-        var survivors: [SurvivorRecord] = []
-        var first = seeds.first
-        var remaining = seeds.count
-        var index = 0
-        while remaining > 0 {
-            let count = sizer.nextDispatch(for: run.key, remaining: remaining, capacity: configuration.capacity)
-            let chunk = MetalBackendError.Chunk(index: index, firstSeed: first, seedCount: count)
-            try dispatch(run, chunk, into: &survivors)
-            remaining -= UInt128(count)
-            if remaining > 0 { first += count }
-            index += 1
-        }
-        survivors.sort()
-        return survivors
+        let buffers = try prepareBuffers(for: plan, identity: identity)
+        let run = Run(plan: plan, kernel: kernel.rawValue, pipeline: pipeline, buffers: buffers)
+        let (counter, seconds) = try execute(run, chunk, capacity: capacity)
+        sizer.record(for: identity, seeds: chunk.seedCount, seconds: seconds, survivors: UInt64(counter))
+        if counter > capacity { _statistics.overflows += 1 }
+        let kept = Int(min(counter, capacity))
+        let records = buffers.records.contents().bindMemory(to: SieveRecord.self, capacity: max(kept, 1))
+        let survivors = (0..<kept).map { SurvivorRecord(records[$0]) }
+        return SieveDispatch.Outcome(survivors: survivors, survivorCount: UInt64(counter))
     }
 
     // MARK: - Dispatching
@@ -169,39 +189,13 @@ public final class MetalSieveBackend: SieveBackend, @unchecked Sendable {
         let kernel: String
         let pipeline: any MTLComputePipelineState
         let buffers: Buffers
-        let key: DispatchSizer.PlanKey
-    }
-
-    /// Runs one chunk; if its records overflow the buffer, runs it again in pieces.
-    private func dispatch(_ run: Run, _ chunk: MetalBackendError.Chunk, into survivors: inout [SurvivorRecord]) throws {
-        let capacity = UInt32(min(UInt64(configuration.capacity), chunk.seedCount))
-        let (counter, seconds) = try execute(run, chunk, capacity: capacity)
-        sizer.record(for: run.key, seeds: chunk.seedCount, seconds: seconds, survivors: UInt64(counter))
-        guard counter <= capacity else {
-            // The counter counted every survivor, the buffer kept `capacity`: re-run in pieces
-            // sized to hold them (each piece checks again, down to single seeds if need be).
-            _statistics.overflows += 1
-            let pieces = min(chunk.seedCount, max(2, (UInt64(counter) * 5 / 4) / UInt64(capacity) + 1))
-            for piece in 0..<pieces {
-                let begin = chunk.seedCount * piece / pieces
-                let end = chunk.seedCount * (piece + 1) / pieces
-                let part = MetalBackendError.Chunk(index: chunk.index, firstSeed: chunk.firstSeed + begin,
-                                                   seedCount: end - begin, resplitDepth: chunk.resplitDepth + 1)
-                try dispatch(run, part, into: &survivors)
-            }
-            return
-        }
-        let records = run.buffers.records.contents().bindMemory(to: SieveRecord.self, capacity: Int(counter))
-        survivors.reserveCapacity(survivors.count + Int(counter))
-        for i in 0..<Int(counter) {
-            survivors.append(SurvivorRecord(records[i]))
-        }
     }
 
     /// Encodes, commits and waits for one dispatch of `chunk`; returns the survivor counter (which
     /// counts past `capacity`) and the GPU seconds it took.
     private func execute(_ run: Run, _ chunk: MetalBackendError.Chunk, capacity: UInt32) throws -> (counter: UInt32, seconds: Double) {
         var args = run.plan.kernelArgs(firstSeed: chunk.firstSeed, count: chunk.seedCount, capacity: capacity)
+        args.seed_stride = chunk.seedStride
         run.buffers.counter.contents().storeBytes(of: UInt32(0), as: UInt32.self)
         guard let commandBuffer = context.queue.makeCommandBuffer(),
               let encoder = commandBuffer.makeComputeCommandEncoder()
@@ -271,8 +265,13 @@ public final class MetalSieveBackend: SieveBackend, @unchecked Sendable {
 
     // MARK: - Buffers
 
-    /// The shared buffers, allocated once and reused; the draws buffer grows when a plan needs more.
-    private func prepareBuffers(draws: [UInt32]) throws -> Buffers {
+    /// The shared buffers, allocated once and reused, with `plan`'s draws in the draws buffer
+    /// (copied when the plan differs from the last dispatch's); the draws buffer grows when a plan
+    /// needs more.
+    private func prepareBuffers(for plan: SievePlan, identity: PlanIdentity) throws -> Buffers {
+        if let buffers, loadedDraws == identity { return buffers }
+        var draws = plan.draws
+        if draws.isEmpty { draws = [0] }
         let drawBytes = draws.count * MemoryLayout<UInt32>.stride
         if buffers == nil {
             let recordBytes = configuration.capacity * MemoryLayout<SieveRecord>.stride
@@ -289,6 +288,7 @@ public final class MetalSieveBackend: SieveBackend, @unchecked Sendable {
         draws.withUnsafeBytes { bytes in
             destination.copyMemory(from: bytes.baseAddress ?? UnsafeRawPointer(destination), byteCount: bytes.count)
         }
+        loadedDraws = identity
         return prepared
     }
 
@@ -299,19 +299,6 @@ public final class MetalSieveBackend: SieveBackend, @unchecked Sendable {
         buffer.label = purpose
         _statistics.bufferAllocations += 1
         return buffer
-    }
-
-    // MARK: - Sizing
-
-    /// Everything in a plan's kernel arguments but the seeds and capacity, and its draws: plans
-    /// equal in these cost the same per seed.
-    static func planKey(_ plan: SievePlan, kernel: String, draws: [UInt32]) -> DispatchSizer.PlanKey {
-        var args = plan.kernelArgs(firstSeed: 0, count: 0, capacity: 0)
-        var hasher = Hasher()
-        hasher.combine(kernel)
-        withUnsafeBytes(of: &args) { hasher.combine(bytes: $0) }
-        hasher.combine(draws)
-        return DispatchSizer.PlanKey(hasher.finalize())
     }
 }
 

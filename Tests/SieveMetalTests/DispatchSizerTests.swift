@@ -9,8 +9,8 @@ import _MetalEmulation
 
 @Suite("Dispatch sizing")
 struct DispatchSizerTests {
-    let key = DispatchSizer.PlanKey(1)
-    let other = DispatchSizer.PlanKey(2)
+    let key = try! MetalBackendTests.plan(.lcg32).identity
+    let other = try! MetalBackendTests.plan(.mt19937).identity
     let lots = UInt128(1) << 40
 
     @Test("a plan's first dispatch has the initial size; then it grows at most maxGrowth times")

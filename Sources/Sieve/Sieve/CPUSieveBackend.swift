@@ -1,15 +1,15 @@
-import Synchronization
 import _SieveKernelsCPU
 
 /// Runs sieve plans on every CPU core, with the kernel bodies of `Shaders/`.
 ///
+/// It executes the dispatches a ``SieveExecutor`` cuts (``survivors(of:seeds:)`` is the executor's).
 /// By default the bodies run as vector lanes (several seeds per instruction). ``Execution/perThread``
 /// runs the very kernels Metal runs, one seed per call, as the Metal emulation does.
 ///
 /// ```swift
 /// let survivors = try CPUSieveBackend().survivors(of: plan, seeds: SeedRange(first: 0, last: 999_999))
 /// ```
-public struct CPUSieveBackend: SieveBackend {
+public struct CPUSieveBackend: SieveDispatchBackend {
     public enum Execution: String, Sendable, CaseIterable {
         case vectorLanes, perThread
     }
@@ -36,7 +36,7 @@ public struct CPUSieveBackend: SieveBackend {
     public var instructionSet: InstructionSet
     /// The kernel body; `nil` takes the plan's (strided for jump families, streamed otherwise).
     public var strategy: SievePlan.Strategy?
-    /// Records one dispatch holds before its chunk is re-run in smaller pieces.
+    /// Records one dispatch holds before the executor re-runs it in smaller pieces.
     public var capacity: Int
     public var threads: Int
     /// Whether low-bit class pruning may skip seeds (``SievePlan/LowBitClasses``); exact either way.
@@ -54,99 +54,34 @@ public struct CPUSieveBackend: SieveBackend {
         self.threads = threads
     }
 
-    public func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord] {
-        let strategy = self.strategy ?? plan.strategy
-        precondition(strategy == .streamed || plan.parameters.prng.family.hasJumpAhead,
-                     "the strided body needs a family with jump-ahead")
-        var survivors: [SurvivorRecord] = []
-        if let (classes, alive) = try classesToSieve(plan, seeds: seeds) {
-            try runClasses(plan, strategy, alive, period: UInt64(1) << UInt64(classes.classBits),
-                           first: seeds.first, last: seeds.last, into: &survivors)
-            survivors.sort()
-            return survivors
-        }
-        // Pieces of at most 2^30 seeds keep grid positions within 32 bits.
-        var first = seeds.first
-        while true {
-            let last = seeds.last - first < (1 << 30) ? seeds.last : first + (1 << 30) - 1
-            try run(plan, strategy, first, UInt64(last - first) + 1, into: &survivors)
-            if last == seeds.last { break }
-            first = last + 1
-        }
-        survivors.sort()
-        return survivors
+    public var recordCapacity: Int { capacity }
+    /// A dispatch costs a fan-out to the threads: next to nothing against its seeds.
+    public var dispatchOverheadSeeds: UInt64 { 0 }
+
+    /// The whole range at once (the executor cuts it at 2^30 seeds).
+    public func preferredDispatchSeeds(for identity: PlanIdentity) -> UInt64 {
+        SieveExecutor.maximumGridSeeds
     }
 
-    /// Whether sieving `seeds` skips the low-bit classes that cannot pass: when the plan has such
-    /// classes, the range covers them all, and few enough live to pay (half of a few thousand
-    /// classes, each a long strided run; a sixteenth of more, whose runs are short).
+    /// Whether sieving `seeds` skips the low-bit classes that cannot pass (``SieveExecutor/pruning(for:seeds:)``).
     public func prunes(_ plan: SievePlan, seeds: SeedRange) throws -> Bool {
-        try classesToSieve(plan, seeds: seeds) != nil
-    }
-
-    /// The plan's low-bit classes and those still alive, when pruning applies to `seeds`.
-    private func classesToSieve(_ plan: SievePlan, seeds: SeedRange) throws -> (SievePlan.LowBitClasses, [UInt64])? {
-        guard pruneLowBitClasses, let classes = plan.lowBitClasses,
-              seeds.count >= UInt128(1) << UInt128(classes.classBits),
-              let alive = try livingClasses(of: plan, classes)
-        else { return nil }
-        let period = 1 << classes.classBits
-        return alive.count * (period >= 4096 ? 16 : 2) <= period ? (classes, alive) : nil
+        try SieveExecutor(backend: self).pruning(for: plan, seeds: seeds) != nil
     }
 
     /// How many of the plan's low-bit classes can still pass, or `nil` when the plan has none.
     public func livingClassCount(of plan: SievePlan) throws -> Int? {
-        guard let classes = plan.lowBitClasses else { return nil }
-        return try livingClasses(of: plan, classes)?.count
+        try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: self))?.living.count
     }
 
-    /// The low-bit classes that can still pass (sorted), sieved once per plan and cached.
-    private func livingClasses(of plan: SievePlan, _ classes: SievePlan.LowBitClasses) throws -> [UInt64]? {
-        let key = "\(classes.classBits) " + plan.fingerprint
-        if let cached = Self.classCache.withLock({ $0[key] }) { return cached }
-        var reduced = self
-        reduced.pruneLowBitClasses = false
-        let classPlan = plan.classPlan(classes)
-        let records = try reduced.survivors(of: classPlan, seeds: SeedRange(first: 0, last: (UInt64(1) << UInt64(classes.classBits)) - 1))
-        let alive = records.map(\.seed)
-        Self.classCache.withLock { cache in
-            if cache.count > 64 { cache.removeAll() }
-            cache[key] = alive
-        }
-        return alive
-    }
-
-    private static let classCache = Mutex<[String: [UInt64]]>([:])
-
-    /// Runs the seeds of [first, last] in the given low-bit classes, one strided dispatch per class.
-    private func runClasses(_ plan: SievePlan, _ strategy: SievePlan.Strategy, _ classes: [UInt64], period: UInt64,
-                            first: UInt64, last: UInt64, into survivors: inout [SurvivorRecord]) throws {
-        var pieces: [(first: UInt64, count: UInt64)] = []
-        for c in classes {
-            let offset = (c &- first) & (period - 1)
-            guard last - first >= offset else { continue }
-            let start = first + offset
-            pieces.append((start, (last - start) / period + 1))
-        }
-        for piece in pieces {
-            // Pieces of at most 2^30 seeds keep grid positions within 32 bits.
-            var start = piece.first
-            var left = piece.count
-            while left > 0 {
-                let count = min(left, 1 << 30)
-                try run(plan, strategy, start, count, stride: period, into: &survivors)
-                left -= count
-                start &+= count &* period
-            }
-        }
-    }
-
-    /// Runs `count` seeds; if the records overflow the buffer, runs the halves instead.
-    private func run(_ plan: SievePlan, _ strategy: SievePlan.Strategy, _ first: UInt64, _ count: UInt64,
-                     stride: UInt64 = 1, into survivors: inout [SurvivorRecord]) throws {
-        let capacity = UInt32(min(UInt64(capacity), count))
-        var args = plan.kernelArgs(firstSeed: first, count: count, capacity: capacity)
-        args.seed_stride = stride
+    /// Runs one dispatch on every core and reports its records and survivor count.
+    public func execute(_ dispatch: SieveDispatch, of plan: SievePlan, identity: PlanIdentity) throws -> SieveDispatch.Outcome {
+        let strategy = self.strategy ?? plan.strategy
+        precondition(strategy == .streamed || plan.parameters.prng.family.hasJumpAhead,
+                     "the strided body needs a family with jump-ahead")
+        let count = dispatch.seedCount
+        let capacity = UInt32(min(capacity, dispatch.capacity))
+        var args = plan.kernelArgs(firstSeed: dispatch.firstSeed, count: count, capacity: capacity)
+        args.seed_stride = dispatch.seedStride
         var draws = plan.draws
         if draws.isEmpty { draws = [0] }
         var counter: UInt32 = 0
@@ -183,13 +118,7 @@ public struct CPUSieveBackend: SieveBackend {
                 }
             }
         }
-        if counter > capacity {
-            // Overflow: the records are incomplete. Re-run the halves, each with a full buffer.
-            let half = count / 2
-            try run(plan, strategy, first, half, stride: stride, into: &survivors)
-            try run(plan, strategy, first + half * stride, count - half, stride: stride, into: &survivors)
-            return
-        }
-        survivors += records[0..<Int(counter)].map(SurvivorRecord.init)
+        let kept = Int(min(counter, capacity))
+        return SieveDispatch.Outcome(survivors: records[0..<kept].map(SurvivorRecord.init), survivorCount: UInt64(counter))
     }
 }

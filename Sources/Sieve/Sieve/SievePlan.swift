@@ -164,7 +164,7 @@ public struct SievePlan: Sendable {
 
     /// The plan that sieves low-bit classes: the same windows, skips and match counts, with draws
     /// and outputs compared mod 2^T.
-    func classPlan(_ classes: LowBitClasses) -> SievePlan {
+    public func classPlan(_ classes: LowBitClasses) -> SievePlan {
         var plan = self
         let modulus = UInt64(1) << UInt64(classes.residueBits)
         plan.parameters.modulus = modulus
@@ -173,13 +173,6 @@ public struct SievePlan: Sendable {
         plan.forwardDraws = forwardDraws.map { UInt32(UInt64($0) % modulus) }
         plan.reverseDraws = reverseDraws.map { UInt32(UInt64($0) % modulus) }
         return plan
-    }
-
-    /// What identifies the plan's results, for caches.
-    var fingerprint: String {
-        let p = parameters
-        return "\(p.prng) M=\(p.modulus) F=\(forwardDraws) R=\(reverseDraws) \(forwardPositions) \(reversePositions) "
-            + "s=\(p.skips) m=\(forwardMinimum)/\(reverseMinimum ?? -1) mode=\(reverseMode.rawValue)"
     }
 
     /// How the reverse window is tested, in the kernels' terms.

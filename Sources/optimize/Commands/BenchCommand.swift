@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seeds per workload, instead of the full or quick count.", valueName: "n"))
     var seeds: String?
 
-    @Flag(help: "Measure brute force: no low-bit class pruning (which skips most seeds of W2, W3 and W5; CPU only).")
+    @Flag(help: "Measure brute force: no low-bit class pruning (which skips most seeds of W2, W3 and W5 on either backend).")
     var noPrune = false
 
     @Option(help: "Threads for the sieve on the CPU (default: every core).")
@@ -49,7 +49,8 @@ struct BenchCommand: ParsableCommand {
                 throw InputError(.invalidOption, source: "--seeds", problem: "0 seeds", fix: "give at least 1")
             }
         }
-        let selection = try backendOptions.select(cpu: CPUSieveBackend(threads: cpuThreads, pruneLowBitClasses: !noPrune))
+        let selection = try backendOptions.select(cpu: CPUSieveBackend(threads: cpuThreads, pruneLowBitClasses: !noPrune),
+                                                  metal: MetalSieveBackend.Configuration(pruneLowBitClasses: !noPrune))
         let metal = selection.backend as? MetalSieveBackend
         // A GPU counts as one "thread"; the CPU and the emulated GPU use the CPU threads.
         let onGPU = metal.map { !$0.context.isEmulated } ?? false

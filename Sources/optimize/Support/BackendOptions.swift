@@ -22,10 +22,11 @@ struct BackendOptions: ParsableArguments {
     ///
     /// - Throws: ``InputError`` for an unknown backend or `metal` where Metal has no device;
     ///   ``MetalBackendError`` when Metal cannot be set up.
-    func select(cpu: CPUSieveBackend = CPUSieveBackend()) throws -> BackendSelection {
+    func select(cpu: CPUSieveBackend = CPUSieveBackend(),
+                metal: MetalSieveBackend.Configuration = .init()) throws -> BackendSelection {
         let selection: BackendSelection
         do {
-            selection = try BackendSelection.make(try request(), cpu: cpu)
+            selection = try BackendSelection.make(try request(), cpu: cpu, metal: metal)
         } catch MetalBackendError.noDevice {
             throw InputError(.invalidOption, source: "--backend", problem: "Metal has no device on this machine",
                              fix: "give --backend cpu, or auto")

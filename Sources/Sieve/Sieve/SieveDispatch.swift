@@ -1,0 +1,55 @@
+/// One dispatch a ``SieveExecutor`` hands a backend: the seeds `firstSeed + k·seedStride` for
+/// k in 0 ..< `seedCount`, and room for `capacity` survivor records.
+///
+/// A stride of 1 is a contiguous range; a stride of 2^B is one low-bit class (``SievePlan/LowBitClasses``)
+/// of a range. The kernels take both (`seed_stride` in `Shaders/KernelArgs.h`).
+public struct SieveDispatch: Sendable, Hashable, CustomStringConvertible {
+    /// The dispatch's index among its call's top-level dispatches (0-based); overflow re-runs keep
+    /// the index of the dispatch they split.
+    public var index: Int
+    public var firstSeed: UInt64
+    public var seedCount: UInt64
+    public var seedStride: UInt64
+    /// Records the backend keeps (its counter counts past them).
+    public var capacity: Int
+    /// How deep in overflow re-runs it is (0 for a dispatch as first cut).
+    public var resplitDepth: Int
+
+    public init(index: Int, firstSeed: UInt64, seedCount: UInt64, seedStride: UInt64 = 1, capacity: Int,
+                resplitDepth: Int = 0) {
+        precondition(seedCount >= 1 && seedStride >= 1 && capacity >= 1)
+        self.index = index
+        self.firstSeed = firstSeed
+        self.seedCount = seedCount
+        self.seedStride = seedStride
+        self.capacity = capacity
+        self.resplitDepth = resplitDepth
+    }
+
+    /// The last seed the dispatch sieves.
+    public var lastSeed: UInt64 { firstSeed + (seedCount - 1) * seedStride }
+
+    public var description: String {
+        let seeds = seedStride == 1
+            ? "seeds \(firstSeed)...\(lastSeed)"
+            : "seeds \(firstSeed) + k·\(seedStride) for k < \(seedCount)"
+        return "dispatch \(index) (\(seeds), capacity \(capacity)\(resplitDepth > 0 ? ", re-split depth \(resplitDepth)" : ""))"
+    }
+
+    /// What a backend reports for a dispatch.
+    public struct Outcome: Sendable {
+        /// The records the backend kept: every survivor unless ``overflowed``.
+        public var survivors: [SurvivorRecord]
+        /// How many seeds survived, counted past the capacity.
+        public var survivorCount: UInt64
+
+        public init(survivors: [SurvivorRecord], survivorCount: UInt64) {
+            self.survivors = survivors
+            self.survivorCount = survivorCount
+        }
+
+        /// Whether the survivors overflowed the records: the records are incomplete and the
+        /// dispatch must be run again in smaller pieces.
+        public var overflowed: Bool { survivorCount > UInt64(survivors.count) }
+    }
+}

@@ -1,0 +1,33 @@
+/// A backend as a ``SieveExecutor`` drives it: it only executes dispatches. How a seed range is cut
+/// into dispatches, how an overflowing dispatch is re-split, and which low-bit classes are skipped
+/// are the executor's, the same for every backend.
+///
+/// A conforming backend gets ``SieveBackend/survivors(of:seeds:)`` from the executor.
+public protocol SieveDispatchBackend: SieveBackend {
+    /// The most records one dispatch can keep.
+    var recordCapacity: Int { get }
+
+    /// Whether the executor may skip the low-bit classes that cannot pass (exact either way).
+    var pruneLowBitClasses: Bool { get }
+
+    /// What one dispatch costs beyond its seeds, in seeds' worth of sieving: the executor prunes
+    /// only when the dispatches of the living classes cost less than the plain sweep. 0 when a
+    /// dispatch costs next to nothing (the CPU).
+    var dispatchOverheadSeeds: UInt64 { get }
+
+    /// How many seeds the backend would like its next dispatch of plan `identity` to have (the
+    /// executor cuts at most this many, and never more than ``SieveExecutor/maximumGridSeeds``).
+    func preferredDispatchSeeds(for identity: PlanIdentity) -> UInt64
+
+    /// Runs one dispatch of `plan` and reports its survivors and their count (past the capacity
+    /// when they overflowed). `identity` is `plan.identity`, computed once by the executor.
+    func execute(_ dispatch: SieveDispatch, of plan: SievePlan, identity: PlanIdentity) throws -> SieveDispatch.Outcome
+}
+
+extension SieveDispatchBackend {
+    /// The survivors among `seeds`, sorted: the executor's splitting, re-splitting and pruning
+    /// over this backend's dispatches.
+    public func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord] {
+        try SieveExecutor(backend: self).survivors(of: plan, seeds: seeds)
+    }
+}
