@@ -8,8 +8,10 @@ import Testing
         #expect(JSONValue.uint64(UInt64(Int.max) + 1) == .unsigned(UInt64(Int.max) + 1))
         #expect(JSONValue.uint64(UInt64.max).uint64 == UInt64.max)
         #expect(JSONValue.integer(-1).uint64 == nil)
-        #expect(JSONValue.integer(-1).int == -1)
-        #expect(JSONValue.unsigned(UInt64.max).int == nil)
+        #expect(JSONValue.integer(-1).integer == -1)
+        #expect(JSONValue.unsigned(UInt64.max).integer == nil)
+        #expect(JSONValue.double(6.0).integer == 6, "hand-written files may write integers as 6.0")
+        #expect(JSONValue.double(6.5).integer == nil)
     }
 
     @Test func accessors() throws {
