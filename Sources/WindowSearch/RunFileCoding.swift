@@ -3,13 +3,13 @@ import Sieve
 /// How a run's records are read and written: keys as each record declares them (the run's files
 /// are snake_case by their coding keys), through the one JSON value.
 public enum RunFileCoding {
-    public static let encoder = JSONValueEncoder()
+    public static let encoder = JSONValueEncoder(keys: .snakeCase)
     /// A decoder for records that need no context.
-    public static let plainDecoder = JSONValueDecoder()
+    public static let plainDecoder = JSONValueDecoder(keys: .snakeCase)
 
     /// A decoder that reads trial records of a search with `bounds`.
     public static func decoder(bounds: SearchBounds) -> JSONValueDecoder {
-        JSONValueDecoder(userInfo: [SearchBounds.userInfoKey: bounds])
+        JSONValueDecoder(keys: .snakeCase, userInfo: [SearchBounds.userInfoKey: bounds])
     }
 
     /// Writes `record` to `path` atomically, as an indented JSON file.

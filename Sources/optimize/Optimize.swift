@@ -9,11 +9,11 @@ struct Optimize: ParsableCommand {
         discussion: """
             Exit statuses: 0 success; \(ExitStatus.summary); 64 command-line usage; 70 internal error.
             """,
-        version: "0.1.0",
+        version: OptimizeVersion.current,
         subcommands: [
             PRNGsCommand.self, GenerateCommand.self, SieveCommand.self, SurvivorsCommand.self, MergeCommand.self,
             BenchCommand.self, StudyCommand.self, AskCommand.self, TellCommand.self,
-            SearchCommand.self, ResumeCommand.self, SummarizeCommand.self, ExportCommand.self,
+            SearchCommand.self, ResumeCommand.self, SummarizeCommand.self, ExportCommand.self, MigrateCommand.self,
         ]
     )
 }

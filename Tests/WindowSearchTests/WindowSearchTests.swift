@@ -333,7 +333,7 @@ struct WindowSearchTests {
         }
     }
 
-    @Test("summaries skip damaged records; exports write the reference's files")
+    @Test("summaries refuse a damaged record by line and skip one that is not a trial record; exports write the reference's files")
     func summaryAndExport() throws {
         let directory = try Fixture.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -376,15 +376,26 @@ struct WindowSearchTests {
         let holdout = try #require(try JSONReader.parse(Fixture.bytes(directory + "/export", "holdout_history.json")).array)
         #expect(train.count == 80 && holdout.count == 20)
 
-        // Damage a record in the middle: the summary reports and skips it.
+        // Damage a record in the middle (its checksum no longer matches): refused, naming the line
+        // (the journal's one damage policy).
         let journalPath = directory + "/run/" + RunFiles.journal
-        var lines = try String(contentsOfFile: journalPath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let original = try String(contentsOfFile: journalPath, encoding: .utf8)
+        var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[2] = lines[2].replacingOccurrences(of: "\"trial\":2", with: "\"trial\":9")
         try lines.joined(separator: "\n").write(toFile: journalPath, atomically: true, encoding: .utf8)
-        let damaged = try RunSummary.load(directory: directory + "/run")
-        #expect(damaged.outcomes.count == 5)
-        #expect(damaged.skipped.count == 1)
-        #expect(damaged.skipped.first?.place.contains("line 3") == true)
+        #expect {
+            _ = try RunSummary.load(directory: directory + "/run")
+        } throws: { error in
+            (error as? InputError)?.kind == .damagedOutputDirectory && (error as? InputError)?.source.hasSuffix("trials.journal: line 3") == true
+        }
+        // A checksum-valid line that is not a trial record: reported and skipped.
+        lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[2] = String(decoding: Journal.line(.object([("trial", .integer(2)), ("note", .string("not a record"))])).dropLast(), as: UTF8.self)
+        try lines.joined(separator: "\n").write(toFile: journalPath, atomically: true, encoding: .utf8)
+        let skipping = try RunSummary.load(directory: directory + "/run")
+        #expect(skipping.outcomes.count == 5)
+        #expect(skipping.skipped.count == 1)
+        #expect(skipping.skipped.first?.place.contains("line 3") == true)
         // A missing run is a clear error.
         do {
             _ = try RunSummary.load(directory: directory + "/nothing")

@@ -143,3 +143,25 @@ public enum FileIO {
                                                        : "check that the directory exists and is writable, and that the disk has room")
     }
 }
+
+extension FileIO {
+    /// Whether `path` is a directory (not following a symlink at `path`).
+    public static func isDirectory(_ path: FilePath) -> Bool {
+        var info = stat()
+        return path.withPlatformString { lstat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The names in the directory at `path`, or nil when it cannot be read.
+    public static func directoryEntries(_ path: FilePath) -> [String]? {
+        guard let stream = path.withPlatformString({ opendir($0) }) else { return nil }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
