@@ -1,4 +1,5 @@
 import ArgumentParser
+import Sieve
 
 /// The `optimize` command: recovers PRNG seeds from observed draws.
 @main
