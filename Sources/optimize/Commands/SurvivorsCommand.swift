@@ -12,28 +12,33 @@ struct SurvivorsCommand: ParsableCommand {
     @Argument(help: "The sweep's directory (the --out of `optimize sieve`).")
     var directory: String
 
-    @Option(help: "json or csv.")
-    var format: String = "json"
+    /// `--format json|csv`.
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case json, csv
+    }
 
-    @Option(help: ArgumentHelp("Only survivors of this test: forward, reverse or bidirectional.", valueName: "test"))
-    var only: String?
+    /// `--only forward|reverse|bidirectional`.
+    enum Test: String, CaseIterable, ExpressibleByArgument {
+        case forward, reverse, bidirectional
+
+        var passed: SurvivorRecord.Passed {
+            switch self {
+            case .forward: .forward
+            case .reverse: .reverse
+            case .bidirectional: .bidirectional
+            }
+        }
+    }
+
+    @Option(help: "The output format.")
+    var format: Format = .json
+
+    @Option(help: ArgumentHelp("Only survivors of this test.", valueName: "test"))
+    var only: Test?
 
     func run() throws {
         try reportingErrors {
-            guard format == "json" || format == "csv" else {
-                throw InputError(.invalidOption, source: "--format", problem: "unknown format '\(format)'", fix: "give json or csv")
-            }
-            var filter: SurvivorRecord.Passed?
-            if let only {
-                switch only {
-                case "forward": filter = .forward
-                case "reverse": filter = .reverse
-                case "bidirectional": filter = .bidirectional
-                default:
-                    throw InputError(.invalidOption, source: "--only", problem: "unknown test '\(only)'",
-                                     fix: "give forward, reverse or bidirectional")
-                }
-            }
+            let filter = only?.passed
             let journalPath = (directory as NSString).appendingPathComponent(SweepJournal.fileName)
             guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(SweepManifest.fileName)) else {
                 throw InputError(.unreadableFile, source: directory, problem: "holds no sweep (no sweep.json)",
@@ -42,7 +47,7 @@ struct SurvivorsCommand: ParsableCommand {
             let length = SweepJournal.read(journalPath).entries.last?.bytes ?? 0
             let output = BufferedOutput()
             var first = true
-            if format == "json" { output.write("[") } else {
+            if format == .json { output.write("[") } else {
                 output.write("seed,passed,forward_skip,forward_matches,reverse_skip,reverse_matches,bidirectional_skip,bidirectional_forward,bidirectional_reverse\n")
             }
             try SurvivorFile.forEach(path: (directory as NSString).appendingPathComponent(SieveSweep.survivorFileName), length: length) { r in
@@ -50,9 +55,9 @@ struct SurvivorsCommand: ParsableCommand {
                 let passed = [(SurvivorRecord.Passed.forward, "forward"), (.reverse, "reverse"), (.bidirectional, "bidirectional")]
                     .filter { r.passed.contains($0.0) }.map(\.1)
                 func field(_ test: SurvivorRecord.Passed, _ value: UInt32) -> String {
-                    r.passed.contains(test) ? String(value) : (format == "json" ? "null" : "")
+                    r.passed.contains(test) ? String(value) : (format == .json ? "null" : "")
                 }
-                if format == "json" {
+                if format == .json {
                     output.write((first ? "\n" : ",\n") + "  {\"seed\": \(r.seed), \"passed\": [\(passed.map { "\"\($0)\"" }.joined(separator: ", "))], "
                         + "\"forward_skip\": \(field(.forward, r.forwardSkip)), \"forward_matches\": \(field(.forward, r.forwardMatches)), "
                         + "\"reverse_skip\": \(field(.reverse, r.reverseSkip)), \"reverse_matches\": \(field(.reverse, r.reverseMatches)), "
@@ -67,7 +72,7 @@ struct SurvivorsCommand: ParsableCommand {
                 first = false
                 return true
             }
-            if format == "json" { output.write(first ? "]\n" : "\n]\n") }
+            if format == .json { output.write(first ? "]\n" : "\n]\n") }
             output.flush()
         }
     }
