@@ -23,6 +23,9 @@ extension DrawHistoryFormat: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
+/// `survivors --format json|csv`.
+extension SurvivorExport.Format: ExpressibleByArgument {}
+
 /// `study new --direction minimize|maximize` (any case).
 extension Direction: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
