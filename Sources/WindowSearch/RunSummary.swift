@@ -18,7 +18,7 @@ public struct RunSummary: Sendable {
 
     /// Reads the run in `directory`.
     ///
-    /// - Throws: ``Sieve/InputError`` (`invalidRun`) when the directory is missing or holds no
+    /// - Throws: ``InputError`` (`invalidRun`) when the directory is missing or holds no
     ///   readable run.json.
     public static func load(directory: String) throws(InputError) -> RunSummary {
         let runJSON = try SearchRun.readRunJSON(directory: directory)
@@ -86,17 +86,13 @@ public struct RunSummary: Sendable {
 
     /// Observed bidirectional survivors against chance, over the complete trials.
     public var chanceVersusObserved: JSONValue {
-        let complete = outcomes.filter { $0.state == .complete }
-        let observed = complete.compactMap(\.counts?.bidirectional).reduce(0, +)
-        let expected = complete.compactMap(\.chanceBidirectional).reduce(0, +)
-        let claims = complete.filter { $0.significance?.claims == true }.count
-        let nonzero = complete.filter { ($0.counts?.bidirectional ?? 0) > 0 }.count
+        let chance = self.chance
         return .object([
-            ("trials", .integer(complete.count)),
-            ("observed_bidirectional", .integer(observed)),
-            ("expected_bidirectional", .double(expected)),
-            ("trials_with_survivors", .integer(nonzero)),
-            ("trials_claiming_significance", .integer(claims)),
+            ("trials", .integer(chance.trials)),
+            ("observed_bidirectional", .integer(chance.observedBidirectional)),
+            ("expected_bidirectional", .double(chance.expectedBidirectional)),
+            ("trials_with_survivors", .integer(chance.trialsWithSurvivors)),
+            ("trials_claiming_significance", .integer(chance.trialsClaimingSignificance)),
             ("level", .double(settings.level)),
             ("alpha", .double(settings.alpha)),
         ])

@@ -134,7 +134,7 @@ public struct SearchBounds: Sendable, Hashable {
 
     /// Reads a bounds file over `defaults`: entries it gives replace the defaults'.
     ///
-    /// - Throws: ``Sieve/InputError`` (`invalidSearchBounds`) naming the file and the entry.
+    /// - Throws: ``InputError`` (`invalidSearchBounds`) naming the file and the entry.
     public static func read(_ json: JSONValue, source: String, over defaults: SearchBounds) throws(InputError) -> SearchBounds {
         guard case .object(let members) = json else {
             throw InputError(.invalidSearchBounds, source: source, problem: "is not a JSON object",
@@ -278,7 +278,7 @@ public struct SearchBounds: Sendable, Hashable {
     /// session's draws) may remain inside valid bounds: the search records such trials as pruned,
     /// with the reason, and runs no sieve for them.
     ///
-    /// - Throws: ``Sieve/InputError`` (`invalidSearchBounds`, or `windowDoesNotFit` when no window fits).
+    /// - Throws: ``InputError`` (`invalidSearchBounds`, or `windowDoesNotFit` when no window fits).
     public func validate(shape: HistoryShape, referenceMode: Bool, source: String) throws(InputError) {
         func place(_ entry: Entry) -> String { "\(source): \(entry.rawValue)" }
         func check(_ range: IntegerRange, _ entry: Entry, minimum: Int) throws(InputError) {

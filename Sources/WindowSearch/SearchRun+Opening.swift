@@ -6,7 +6,7 @@ extension SearchRun {
     /// Starts a new search in `directory`, or, with `resume`, continues the one there (which must
     /// have been started with the same settings).
     ///
-    /// - Throws: ``Sieve/InputError``: `runExists` when the directory holds a run and `resume` is
+    /// - Throws: ``InputError``: `runExists` when the directory holds a run and `resume` is
     ///   off; `outputDirectoryMismatch` when it holds another run, or files that are not a run;
     ///   `runBusy` when another process runs it.
     public static func start(directory: String, settings: SearchSettings, history: DrawHistory, resume: Bool,

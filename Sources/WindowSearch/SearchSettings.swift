@@ -208,7 +208,7 @@ public struct SearchSettings: Sendable {
 
     /// Reads `run.json`.
     ///
-    /// - Throws: ``Sieve/InputError`` (`invalidRun`) naming the field.
+    /// - Throws: ``InputError`` (`invalidRun`) naming the field.
     public init(runJSON json: JSONValue, source: String) throws(InputError) {
         func fail(_ field: String, _ problem: String = "is missing or malformed") -> InputError {
             InputError(.invalidRun, source: "\(source): \(field)", problem: problem,

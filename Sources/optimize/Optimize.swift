@@ -17,4 +17,17 @@ struct Optimize: ParsableCommand {
             SearchCommand.self, ResumeCommand.self, SummarizeCommand.self, ExportCommand.self, MigrateCommand.self,
         ]
     )
+
+    /// ArgumentParser's `main()`, writing the error of a failed `validate()` check (see ``validating(_:)``).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if let line = ValidationFailure.line, exitCode(for: error) != .success {
+                StandardError.write(line)
+            }
+            exit(withError: error)
+        }
+    }
 }

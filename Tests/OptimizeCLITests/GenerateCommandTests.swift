@@ -98,7 +98,6 @@ struct GenerateCommandTests {
             (["--prng", "mt19937", "--seed", "1", "--count", "5", "--noise", "0.2"], 13, "--noise"),
             (["--prng", "mt19937", "--seed", "1", "--count", "5", "--noise", "1.5", "--noise-seed", "1"], 13, "--noise"),
             (["--prng", "mt19937", "--seed", "1", "--count", "5", "--noise-seed", "1"], 13, "--noise-seed"),
-            (["--prng", "mt19937", "--seed", "1", "--count", "5", "--format", "xml"], 13, "--format"),
           ])
     func badInput(_ arguments: [String], _ status: Int32, _ source: String) throws {
         let directory = try Optimize.scratchDirectory()

@@ -122,7 +122,6 @@ struct StudyCommandTests {
             (["study", "new", "STUDY", "--space", "SPACE", "--direction", "minimize", "--seed", "1"], 32, "STUDY"),
             (["study", "new", "NEW", "--space", "BADSPACE", "--direction", "minimize", "--seed", "1"], 30, #"BADSPACE: params[1] ("n")"#),
             (["study", "new", "NEW", "--space", "SCRATCH/none.json", "--direction", "minimize", "--seed", "1"], 20, "SCRATCH/none.json"),
-            (["study", "new", "NEW", "--space", "SPACE", "--direction", "down", "--seed", "1"], 13, "--direction"),
             (["study", "new", "NEW", "--space", "SPACE", "--direction", "minimize", "--seed=-3"], 12, "--seed"),
           ])
     func badInput(_ arguments: [String], _ status: Int32, _ source: String) throws {

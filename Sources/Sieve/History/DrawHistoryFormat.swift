@@ -15,7 +15,7 @@ public enum DrawHistoryFormat: String, Sendable, CaseIterable {
     public func encode(_ draws: [UInt64], session: String) -> String {
         switch self {
         case .json:
-            let sessionJSON = JSONText.string(session)
+            let sessionJSON = JSONWriter.string(session)
             var text = "[\n"
             text.reserveCapacity(draws.count * (24 + session.utf8.count))
             for (index, draw) in draws.enumerated() {

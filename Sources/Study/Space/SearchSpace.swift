@@ -66,7 +66,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
 /// Read from a space file, `{"params": [{"name", "type", "low", "high", "log", "step", "choices"}]}`:
 ///
 /// ```swift
-/// let space = try SearchSpace(json: try JSONValue.parse(data), source: "space.json")
+/// let space = try SearchSpace(json: try JSONReader.parse(data), source: "space.json")
 /// space.parameters.map(\.name)                   // ["x", "y"]
 /// ```
 public struct SearchSpace: Sendable, Hashable {
@@ -74,7 +74,7 @@ public struct SearchSpace: Sendable, Hashable {
 
     /// A space from parameters; they are checked as a space file's are.
     ///
-    /// - Throws: ``Sieve/InputError`` (`invalidSpace`) naming the first bad parameter.
+    /// - Throws: ``InputError`` (`invalidSpace`) naming the first bad parameter.
     public init(_ parameters: [Parameter], source: String = "search space") throws(InputError) {
         var seen = Set<String>()
         for (index, parameter) in parameters.enumerated() {
@@ -153,7 +153,7 @@ extension SearchSpace {
     /// - Parameters:
     ///   - json: `{"params": [...]}`.
     ///   - source: the file name, used in error messages.
-    /// - Throws: ``Sieve/InputError`` (`invalidSpace`) naming the file, the parameter and the field.
+    /// - Throws: ``InputError`` (`invalidSpace`) naming the file, the parameter and the field.
     public init(json: JSONValue, source: String) throws(InputError) {
         guard case .array(let entries)? = json["params"] else {
             throw InputError(.invalidSpace, source: "\(source): params", problem: "missing, or not a list",

@@ -46,7 +46,7 @@ public struct StudyDefinition: Sendable, Hashable {
 
     /// Reads a definition from `study.json`'s JSON.
     ///
-    /// - Throws: ``Sieve/InputError`` (`invalidStudy`) naming the file and the field.
+    /// - Throws: ``InputError`` (`invalidStudy`) naming the file and the field.
     public init(json: JSONValue, source: String) throws(InputError) {
         func fail(_ field: String, _ problem: String) -> InputError {
             InputError(.invalidStudy, source: "\(source): \(field)", problem: problem,

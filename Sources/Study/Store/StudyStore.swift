@@ -37,7 +37,7 @@ public final class StudyStore {
 
     /// Opens the study in `directory`.
     ///
-    /// - Throws: ``Sieve/InputError``: `invalidStudy` when the directory holds no study or a
+    /// - Throws: ``InputError``: `invalidStudy` when the directory holds no study or a
     ///   damaged one; `unreadableFile` when it cannot be read.
     public init(opening directory: URL) throws(InputError) {
         self.directory = directory
@@ -75,7 +75,7 @@ public final class StudyStore {
 
     /// Creates a study in `directory` (created if missing), and opens it.
     ///
-    /// - Throws: ``Sieve/InputError``: `studyExists` when the directory already holds a study;
+    /// - Throws: ``InputError``: `studyExists` when the directory already holds a study;
     ///   `unwritableFile` when it cannot be written. Nothing already on disk is changed then.
     @discardableResult
     public static func create(at directory: URL, definition: StudyDefinition) throws(InputError) -> StudyStore {
@@ -220,7 +220,7 @@ public final class StudyStore {
 
     /// Hands out an unfinished trial again, with its parameters (its process died, say).
     ///
-    /// - Throws: ``Sieve/InputError``: `unknownTrial`, or `finishedTrial` when it was already told.
+    /// - Throws: ``InputError``: `unknownTrial`, or `finishedTrial` when it was already told.
     public func reask(trial number: Int, owner: TrialOwner = StudyStore.currentOwner) throws(InputError) -> TrialRecord {
         try journal().withExclusiveLock { (contents) throws(InputError) in
             var trial = try runningTrial(number, in: try replay(contents.records))
@@ -233,7 +233,7 @@ public final class StudyStore {
 
     /// Records the value of a running trial.
     ///
-    /// - Throws: ``Sieve/InputError``: `invalidOption` for a value that is not finite (fail the
+    /// - Throws: ``InputError``: `invalidOption` for a value that is not finite (fail the
     ///   trial instead), `unknownTrial`, or `finishedTrial`.
     public func tell(trial number: Int, value: Double) throws(InputError) {
         guard value.isFinite else {

@@ -19,8 +19,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Sweep fewer seeds per workload (seconds instead of minutes).")
     var quick = false
 
-    @Option(help: ArgumentHelp("Run only these workloads, comma-separated (W1,...,W5).", valueName: "ids"))
-    var only: String?
+    @Option(help: ArgumentHelp("Run only these workloads, comma-separated.", valueName: "ids"))
+    var only: WorkloadSelection?
 
     @Option(help: ArgumentHelp("Seeds per workload, instead of the full or quick count.", valueName: "n"))
     var seeds: String?
@@ -57,8 +57,7 @@ struct BenchCommand: ParsableCommand {
         let threads = onGPU ? 1 : cpuThreads
         var workloads = try StandardWorkload.all()
         if let only {
-            let wanted = Set(only.uppercased().split(separator: ",").map(String.init))
-            workloads = workloads.filter { wanted.contains($0.id) }
+            workloads = workloads.filter { only.ids.contains($0.id) }
         }
         var results: [BenchmarkResult] = []
         var dispatches: [String: MetalSieveBackend.Statistics] = [:]
@@ -116,5 +115,19 @@ struct BenchCommand: ParsableCommand {
             ("mean_seconds", .number(s.dispatches > 0 ? s.gpuSeconds / Double(s.dispatches) : 0)),
             ("longest_seconds", .number(s.longestDispatchSeconds)), ("overflow_reruns", .integer(s.overflows)),
         ])
+    }
+}
+
+/// `--only W2,W5`: standard workloads by id, comma-separated, any case; an id that names no
+/// workload is a usage error that lists them.
+struct WorkloadSelection: ExpressibleByArgument {
+    let ids: Set<String>
+
+    static var allValueStrings: [String] { (try? StandardWorkload.all().map(\.id)) ?? [] }
+
+    init?(argument: String) {
+        let ids = Set(argument.uppercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        guard !ids.isEmpty, ids.isSubset(of: Self.allValueStrings) else { return nil }
+        self.ids = ids
     }
 }

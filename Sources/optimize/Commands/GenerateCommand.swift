@@ -17,11 +17,7 @@ struct GenerateCommand: ParsableCommand {
             Integers may be written in decimal, hexadecimal (0x…) or as powers of two (2^32).
             """)
 
-    @Option(help: "The PRNG family (see `optimize prngs`).")
-    var prng: String
-
-    @Option(name: .customLong("param"), help: ArgumentHelp("A family parameter, as name=value; repeatable.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var family: FamilyOptions
 
     @Option(parsing: .unconditional, help: "The planted seed.")
     var seed: String
@@ -45,7 +41,7 @@ struct GenerateCommand: ParsableCommand {
     var noiseSeed: String?
 
     @Option(help: "The output format: json (the reference's format), csv or text (one draw per line).")
-    var format: String = "json"
+    var format: DrawHistoryFormat = .json
 
     @Option(help: "The session name recorded with each draw (json and csv).")
     var session: String = "midday"
@@ -53,15 +49,24 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Write the history to this file (replaced atomically) instead of standard output.")
     var out: String?
 
+    func validate() throws {
+        try validating { () throws(InputError) in
+            if noise == nil, noiseSeed != nil {
+                throw InputError(
+                    .invalidOption, source: "--noise-seed", problem: "given without --noise",
+                    fix: "add --noise p (the fraction of draws to replace), or drop --noise-seed")
+            }
+            if noise != nil, noiseSeed == nil {
+                throw InputError(
+                    .invalidOption, source: "--noise", problem: "noise needs a seed of its own",
+                    fix: "add --noise-seed x, so that the same command always replaces the same draws")
+            }
+        }
+    }
+
     func run() throws {
         try reportingErrors {
-            let family = try PRNGFamily.named(prng)
-            let configuration = try PRNGConfiguration(family: family, parameters: try parseParameters(parameters))
-            guard let format = DrawHistoryFormat(rawValue: format.lowercased()) else {
-                throw InputError(
-                    .invalidOption, source: "--format", problem: "unknown format '\(format)'",
-                    fix: "give json, csv or text")
-            }
+            let configuration = try family.configuration()
             let seedValue = try parseUnsignedInteger(seed, option: "--seed", kind: .invalidSeed)
             let countValue = try parseUnsignedInteger(count, option: "--count")
             let history = try PlantedHistory(
@@ -91,23 +96,12 @@ struct GenerateCommand: ParsableCommand {
     }
 
     private func parseNoise() throws(InputError) -> PlantedHistory.Noise? {
-        guard let noise else {
-            if noiseSeed != nil {
-                throw InputError(
-                    .invalidOption, source: "--noise-seed", problem: "given without --noise",
-                    fix: "add --noise p (the fraction of draws to replace), or drop --noise-seed")
-            }
-            return nil
-        }
+        // validate() has checked that --noise and --noise-seed come together.
+        guard let noise, let noiseSeed else { return nil }
         guard let fraction = Double(noise), fraction.isFinite else {
             throw InputError(
                 .invalidOption, source: "--noise", problem: "'\(noise)' is not a number",
                 fix: "give the fraction of draws to replace, from 0 to 1 (0.2 replaces 20 %)")
-        }
-        guard let noiseSeed else {
-            throw InputError(
-                .invalidOption, source: "--noise", problem: "noise needs a seed of its own",
-                fix: "add --noise-seed x, so that the same command always replaces the same draws")
         }
         return PlantedHistory.Noise(
             fraction: fraction, seed: try parseUnsignedInteger(noiseSeed, option: "--noise-seed"))

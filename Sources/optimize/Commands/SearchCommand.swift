@@ -20,27 +20,17 @@ struct SearchCommand: ParsableCommand {
             (and family) the sampler proposes, within the bounds of --config (defaults: the reference's, \
             fitted to the history). The default objective scores a trial by how far its bidirectional \
             survivors exceed chance: −log10 P(Poisson(λ) ≥ X); a trial claims significance when that \
-            p-value is below --alpha divided by --trials.
+            p-value is below --alpha divided by --trials. The bounds may list families other than \
+            --prng to search; --param applies to --prng's family.
 
             Every trial is saved as it ends (trials.journal, best.json, the survivors of trials/NNNNN/), \
             and a killed search resumes (`optimize resume DIR`) to exactly the files an uninterrupted \
             one writes. Ctrl-C stops after the current chunk.
             """)
 
-    @Option(help: "The draw history: the reference's JSON, CSV with a header row, or one draw per line.")
-    var draws: String
+    @OptionGroup var history: HistoryFileOptions
 
-    @Option(help: ArgumentHelp("The history's format (json, csv or text); by default from its extension.", valueName: "format"))
-    var drawsFormat: String?
-
-    @Flag(help: "The file lists the newest draw first (for files without dates).")
-    var newestFirst = false
-
-    @Option(help: "The PRNG family (see `optimize prngs`); the bounds may list others to search.")
-    var prng: String
-
-    @Option(name: .customLong("param"), help: ArgumentHelp("A parameter of --prng's family, as name=value; repeatable.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var family: FamilyOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("The seeds every trial sieves: start..<end.", valueName: "range"))
     var seeds: String
@@ -57,8 +47,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A JSON file of search bounds (see the README); entries left out keep their defaults.", valueName: "BOUNDS.json"))
     var config: String?
 
-    @Option(help: "significance (default), count (the reference's) or band.")
-    var objective: String = "significance"
+    @Option(help: "What a trial's score measures: significance, count (the reference's) or band (with --band).")
+    var objective: Objective.Kind = .significance
 
     @Option(parsing: .unconditional, help: ArgumentHelp("The band of bidirectional counts for --objective band: low...high.", valueName: "low...high"))
     var band: String?
@@ -89,89 +79,53 @@ struct SearchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seeds of each trial's empirical chance calibration (new runs only).", visibility: .hidden))
     var chanceSample: String = "1048576"
 
+    func validate() throws {
+        try validating { () throws(InputError) in
+            if objective == .band, band == nil {
+                throw InputError(.invalidOption, source: "--band", problem: "missing for --objective band",
+                                 fix: "give --band low...high, such as 1...10")
+            }
+            if band != nil, objective != .band {
+                throw InputError(.invalidOption, source: "--band", problem: "given with --objective \(objective.rawValue)",
+                                 fix: "add --objective band, or drop --band")
+            }
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let stop = SignalStop()
-            let history = try loadHistory()
+            let loaded = try history.load()
             let selection = try backendOptions.select()
-            var settings = try makeSettings(history: history)
+            var settings = try makeSettings(history: loaded)
             settings.backend = selection.name
-            let search = try SearchRun.start(directory: out, settings: settings, history: history, resume: resume,
+            let search = try SearchRun.start(directory: out, settings: settings, history: loaded, resume: resume,
                                              backend: selection.backend)
             try SearchSession.run(search, json: json, stop: stop)
         }
     }
 
-    func loadHistory() throws(InputError) -> DrawHistory {
-        try DrawHistory.load(path: draws, format: try historyFormat(), newestFirst: newestFirst)
-    }
-
-    func historyFormat() throws(InputError) -> DrawHistory.Format? {
-        guard let drawsFormat else { return nil }
-        guard let parsed = DrawHistory.Format(rawValue: drawsFormat.lowercased()) else {
-            throw InputError(.invalidOption, source: "--draws-format", problem: "unknown format '\(drawsFormat)'", fix: "give json, csv or text")
-        }
-        return parsed
-    }
-
-    func makeSettings(history: DrawHistory) throws(InputError) -> SearchSettings {
-        let family = try PRNGFamily.named(prng)
-        let overrides = try parseParameters(parameters)
-        _ = try PRNGConfiguration(family: family, parameters: overrides)
-        let seedRange = try SeedRange.parse(seeds, family: family)
+    func makeSettings(history loaded: DrawHistory) throws(InputError) -> SearchSettings {
+        let generator = try family.configuration()
+        let seedRange = try SeedRange.parse(seeds, family: generator.family)
         guard let samplerSeed = UnsignedIntegerText.parse(seed) else {
             throw InputError(.invalidOption, source: "--seed", problem: "'\(seed)' is not an unsigned integer",
                              fix: "give the sampler's seed as an integer, such as 7")
         }
-        let objectiveValue: Objective
-        switch objective {
-        case "significance": objectiveValue = .significance
-        case "count": objectiveValue = .count
-        case "band":
-            guard let band else {
-                throw InputError(.invalidOption, source: "--band", problem: "missing for --objective band",
-                                 fix: "give --band low...high, such as 1...10")
-            }
-            let parts = band.components(separatedBy: "...").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2, let low = parts[0], let high = parts[1] else {
-                throw InputError(.invalidOption, source: "--band", problem: "'\(band)' is not a band low...high",
-                                 fix: "give --band low...high, such as 1...10")
-            }
-            objectiveValue = .band(low: low, high: high)
-        default:
-            throw InputError(.invalidOption, source: "--objective", problem: "unknown objective '\(objective)'",
-                             fix: "give significance, count or band")
-        }
-        if band != nil, objective != "band" {
-            throw InputError(.invalidOption, source: "--band", problem: "given with --objective \(objective)",
-                             fix: "add --objective band, or drop --band")
-        }
-        let shape = HistoryShape(history: history)
-        let defaults = SearchBounds.defaults(shape: shape, prng: family.name, referenceMode: referenceMode)
-        var bounds = defaults
-        var boundsSource = "the default bounds"
-        if let config {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: config)) } catch {
-                throw InputError(.unreadableFile, source: config, problem: "cannot read the bounds file", fix: "check the path")
-            }
-            let parsed: JSONValue
-            do { parsed = try JSONReader.parse([UInt8](data)) } catch {
-                throw InputError(.invalidSearchBounds, source: config, problem: "is not valid JSON",
-                                 fix: #"write {"window_size": {"low": 2, "high": 50}, …}"#)
-            }
-            bounds = try SearchBounds.read(parsed, source: config, over: defaults)
-            boundsSource = config
-        }
+        let objectiveValue = try Objective(kind: objective, band: band)
+        let shape = HistoryShape(history: loaded)
+        let defaults = SearchBounds.defaults(shape: shape, prng: generator.family.name, referenceMode: referenceMode)
+        let bounds = try config.map { path throws(InputError) in try SearchBounds.load(path: path, over: defaults) } ?? defaults
         let chunk = try parseUnsignedInteger(chunkSize, option: "--chunk-size")
         let settings = SearchSettings(
-            historyFile: draws, historyPath: URL(fileURLWithPath: draws).standardizedFileURL.path, historyFormat: try historyFormat(),
-            newestFirst: newestFirst, historyChecksum: history.checksum, prng: family.name, prngParameters: overrides,
+            historyFile: history.draws, historyPath: URL(fileURLWithPath: history.draws).standardizedFileURL.path,
+            historyFormat: history.drawsFormat, newestFirst: history.newestFirst, historyChecksum: loaded.checksum,
+            prng: generator.family.name, prngParameters: try family.parameterValues(),
             modulus: try parseUnsignedInteger(modulus, option: "--modulus"), seeds: seedRange, referenceMode: referenceMode,
             fullReverse: fullReverse, backend: "cpu", objective: objectiveValue, alpha: alpha, trials: trials,
             samplerSeed: samplerSeed, chunkSize: chunk,
             chanceSampleSize: Int(clamping: try parseUnsignedInteger(chanceSample, option: "--chance-sample")), bounds: bounds)
-        try settings.validate(shape: shape, boundsSource: boundsSource)
+        try settings.validate(shape: shape, boundsSource: config ?? "the default bounds")
         return settings
     }
 }

@@ -21,11 +21,7 @@ struct SieveCommand: ParsableCommand {
 
     @OptionGroup var history: HistoryOptions
 
-    @Option(help: "The PRNG family (see `optimize prngs`).")
-    var prng: String
-
-    @Option(name: .customLong("param"), help: ArgumentHelp("A family parameter, as name=value; repeatable.", valueName: "name=value"))
-    var parameters: [String] = []
+    @OptionGroup var family: FamilyOptions
 
     @Option(parsing: .unconditional, help: "k: draws in the forward window.")
     var window: Int
@@ -80,6 +76,23 @@ struct SieveCommand: ParsableCommand {
 
     @OptionGroup var backendOptions: BackendOptions
 
+    func validate() throws {
+        try validating { () throws(InputError) in
+            guard (threshold == nil) != (minMatches == nil) else {
+                throw InputError(.invalidThreshold, source: "--threshold", problem: threshold == nil ? "no forward threshold given" : "both --threshold and --min-matches given",
+                                 fix: "give exactly one of --threshold τ or --min-matches m")
+            }
+            if reverseThreshold != nil && reverseMinMatches != nil {
+                throw InputError(.invalidThreshold, source: "--reverse-threshold", problem: "both --reverse-threshold and --reverse-min-matches given",
+                                 fix: "give one of them")
+            }
+            if fullReverse && reverseThreshold == nil && reverseMinMatches == nil {
+                throw InputError(.invalidOption, source: "--full-reverse", problem: "given without a reverse threshold",
+                                 fix: "add --reverse-threshold or --reverse-min-matches")
+            }
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let stop = SignalStop()
@@ -123,17 +136,8 @@ struct SieveCommand: ParsableCommand {
     }
 
     func makePlan(history loaded: DrawHistory) throws(InputError) -> (SievePlan, SeedRange) {
-        let family = try PRNGFamily.named(prng)
-        let configuration = try PRNGConfiguration(family: family, parameters: try parseParameters(parameters))
-        let seedRange = try SeedRange.parse(seeds, family: family)
-        guard (threshold == nil) != (minMatches == nil) else {
-            throw InputError(.invalidThreshold, source: "--threshold", problem: threshold == nil ? "no forward threshold given" : "both --threshold and --min-matches given",
-                             fix: "give exactly one of --threshold τ or --min-matches m")
-        }
-        if reverseThreshold != nil && reverseMinMatches != nil {
-            throw InputError(.invalidThreshold, source: "--reverse-threshold", problem: "both --reverse-threshold and --reverse-min-matches given",
-                             fix: "give one of them")
-        }
+        let configuration = try family.configuration()
+        let seedRange = try SeedRange.parse(seeds, family: configuration.family)
         func matches(_ value: Int, _ option: String) throws(InputError) -> Threshold {
             guard value >= 0 else {
                 throw InputError(.invalidThreshold, source: option, problem: "\(value) matches", fix: "give a count of at least 0")
@@ -151,10 +155,6 @@ struct SieveCommand: ParsableCommand {
             reverse = try Threshold(fraction: reverseThreshold, option: "--reverse-threshold")
         } else if let reverseMinMatches {
             reverse = try matches(reverseMinMatches, "--reverse-min-matches")
-        }
-        if fullReverse && reverse == nil {
-            throw InputError(.invalidOption, source: "--full-reverse", problem: "given without a reverse threshold",
-                             fix: "add --reverse-threshold or --reverse-min-matches")
         }
         guard offset >= 0 else {
             throw InputError(.windowDoesNotFit, source: "--offset", problem: "offset \(offset) is negative", fix: "give an offset of at least 0")

@@ -30,30 +30,16 @@ struct StudyCommand: ParsableCommand {
         @Option(help: "The search space file.")
         var space: String
 
-        @Option(help: "minimize or maximize.")
-        var direction: String
+        @Option(help: "Whether the study looks for the smallest or the largest value.")
+        var direction: Direction
 
         @Option(help: "Seeds the sampler.")
         var seed: String
 
         func run() throws {
             try reportingErrors {
-                guard let direction = Direction(rawValue: direction.lowercased()) else {
-                    throw InputError(.invalidOption, source: "--direction", problem: "'\(direction)' is neither minimize nor maximize",
-                                     fix: "give --direction minimize or --direction maximize")
-                }
                 let seedValue = try parseUnsignedInteger(seed, option: "--seed", kind: .invalidSeed)
-                let data: Data
-                do { data = try Data(contentsOf: URL(fileURLWithPath: space)) } catch {
-                    throw InputError(.unreadableFile, source: space, problem: "cannot read the space file",
-                                     fix: "give the path of a readable JSON file")
-                }
-                let json: JSONValue
-                do { json = try JSONReader.parse([UInt8](data)) } catch {
-                    throw InputError(.invalidSpace, source: space, problem: "not valid JSON",
-                                     fix: #"write {"params": [{"name": "x", "type": "float", "low": 0, "high": 1}]}"#)
-                }
-                let searchSpace = try SearchSpace(json: json, source: space)
+                let searchSpace = try SearchSpace.load(path: space)
                 let url = URL(fileURLWithPath: directory)
                 try StudyStore.create(at: url, definition: StudyDefinition(space: searchSpace, direction: direction, seed: seedValue))
                 StandardError.write(

@@ -20,11 +20,16 @@ struct SummarizeCommand: ParsableCommand {
     @Flag(help: "Print one JSON document.")
     var json = false
 
-    func run() throws {
-        try reportingErrors {
+    func validate() throws {
+        try validating { () throws(InputError) in
             guard top >= 0 else {
                 throw InputError(.invalidOption, source: "--top", problem: "\(top) trials", fix: "give a count of at least 0")
             }
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
             let summary = try RunSummary.load(directory: directory)
             for (place, problem) in summary.skipped {
                 StandardError.write("warning: \(directory)/\(place): \(problem); skipped")
@@ -76,14 +81,11 @@ struct SummarizeCommand: ParsableCommand {
             }
             lines += TextTable.render(rows)
         }
-        let complete = summary.outcomes.filter { $0.state == .complete }
-        if !complete.isEmpty {
-            let observed = complete.compactMap(\.counts?.bidirectional).reduce(0, +)
-            let expected = complete.compactMap(\.chanceBidirectional).reduce(0, +)
-            let claims = complete.filter { $0.significance?.claims == true }.count
+        let chance = summary.chance
+        if chance.trials > 0 {
             lines.append("")
-            lines.append("chance vs observed over \(complete.count) complete trials: \(observed) bidirectional survivors observed, "
-                + "\(String(format: "%.4g", expected)) expected by chance; \(claims) trial(s) claim significance")
+            lines.append("chance vs observed over \(chance.trials) complete trials: \(chance.observedBidirectional) bidirectional survivors observed, "
+                + "\(String(format: "%.4g", chance.expectedBidirectional)) expected by chance; \(chance.trialsClaimingSignificance) trial(s) claim significance")
         }
         for outcome in summary.outcomes where outcome.state != .complete {
             lines.append("trial \(outcome.trial) \(outcome.state.rawValue.lowercased()): \(outcome.reason ?? "")")

@@ -28,14 +28,23 @@ struct TellCommand: ParsableCommand {
     @Option(help: "With --pruned: the step the evaluation reached.")
     var step: Int?
 
+    func validate() throws {
+        try validating { () throws(InputError) in
+            if failed, value != nil || pruned {
+                throw InputError(.invalidOption, source: "--failed", problem: "given with a value or --pruned",
+                                 fix: "tell a value, or --failed alone, or --pruned")
+            }
+            if !failed, !pruned, value == nil {
+                throw InputError(.invalidOption, source: "VALUE", problem: "no value given for trial \(trial)",
+                                 fix: "give the objective's value, or --failed")
+            }
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let store = try StudyStore(opening: URL(fileURLWithPath: directory))
             if failed {
-                guard value == nil, !pruned else {
-                    throw InputError(.invalidOption, source: "--failed", problem: "given with a value or --pruned",
-                                     fix: "tell a value, or --failed alone, or --pruned")
-                }
                 try store.fail(trial: trial)
                 return
             }
@@ -44,10 +53,8 @@ struct TellCommand: ParsableCommand {
                 try store.prune(trial: trial, step: step, value: number)
                 return
             }
-            guard let number else {
-                throw InputError(.invalidOption, source: "VALUE", problem: "no value given for trial \(trial)",
-                                 fix: "give the objective's value, or --failed")
-            }
+            // validate() has checked that a value is given.
+            guard let number else { return }
             try store.tell(trial: trial, value: number)
         }
     }

@@ -58,6 +58,29 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// Runs a command's cross-option checks in its `validate()`, so that an ``InputError`` leaves with
+/// its own status, not ArgumentParser's.
+///
+/// ArgumentParser exits 64 on a `ValidationError` thrown from `validate()`, and 1 (printing
+/// "Error: " and the error's description) on any other error except an `ExitCode`, with which it
+/// exits silently. So the error's line is kept in ``ValidationFailure`` and an `ExitCode` of its
+/// status is thrown; ``Optimize/main()`` writes the line, unless `--help` was asked for (ArgumentParser
+/// looks for it only after `validate()` failed, and then shows the help instead).
+func validating(_ checks: () throws(InputError) -> Void) throws {
+    do {
+        try checks()
+    } catch {
+        ValidationFailure.line = "error: \(error)"
+        throw ExitCode(ExitStatus.code(for: error.kind))
+    }
+}
+
+/// The line of the ``InputError`` a `validate()` check threw, for ``Optimize/main()`` to write.
+enum ValidationFailure {
+    // Written and read on the main thread only, while the command line is parsed.
+    nonisolated(unsafe) static var line: String?
+}
+
 enum StandardError {
     static func write(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
