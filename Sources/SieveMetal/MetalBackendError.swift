@@ -2,7 +2,10 @@ import Sieve
 
 /// A failure of the Metal backend: no device, a shader that does not compile, a kernel the source
 /// lacks, or a command buffer the GPU could not run. Each names what failed and where.
-public enum MetalBackendError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum MetalBackendError: DiagnosedError, Equatable {
+    /// A GPU failure: the device, the compiler or a command buffer.
+    public var kind: InputError.Kind { .gpuFailure }
+
     /// `--backend metal` on a machine whose Metal has no device.
     case noDevice
     /// The device gave no command queue.
@@ -83,4 +86,9 @@ public enum MetalBackendError: Error, Sendable, Equatable, CustomStringConvertib
             "the GPU did not complete kernel '\(kernel)', \(chunk): status \(status): \(message)"
         }
     }
+}
+
+extension InputError.Kind {
+    /// The GPU failed: no device, a shader that does not compile, a command buffer that did not complete.
+    public static let gpuFailure = Self("gpuFailure")
 }

@@ -18,7 +18,7 @@ struct CompatibilityTests {
         return directory
     }
 
-    @Test("a 0.1.0 sweep: its journal is refused with status 43 and the migrate hint; after migrate it exports, resumes and merges as before")
+    @Test("a 0.1.0 sweep: its journal is refused with status 43 and the migrate hint; after migrate it exports and its sieve command reports it complete")
     func sweep() throws {
         let directory = try copy()
         defer { try? FileManager.default.removeItem(at: directory) }

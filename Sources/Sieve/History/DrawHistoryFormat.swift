@@ -32,26 +32,6 @@ public enum DrawHistoryFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// JSON text for values written by hand (histories, reports, journals).
-public enum JSONText {
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    public static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
 /// CSV text (RFC 4180 quoting).
 enum CSVText {
     static func field(_ value: String) -> String {

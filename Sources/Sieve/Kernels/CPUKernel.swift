@@ -105,7 +105,10 @@ struct SendableBuffers: @unchecked Sendable {
 }
 
 /// An error raised by running kernels.
-public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum KernelError: DiagnosedError, Equatable {
+    /// A kernel's contract was broken: a bug, not bad input.
+    public var kind: InputError.Kind { .kernelFailure }
+
     /// The kernel source holds no kernel with this name.
     case missingKernel(String)
     /// The family's state cannot be handed to the host (mt19937 keeps 624 words).
@@ -120,4 +123,9 @@ public enum KernelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notInvertible(let what): "\(what) has no exact inverse step"
         }
     }
+}
+
+extension InputError.Kind {
+    /// A kernel's contract was broken (a bug in optimize, not bad input).
+    public static let kernelFailure = Self("kernelFailure")
 }

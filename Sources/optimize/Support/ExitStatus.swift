@@ -25,9 +25,11 @@ enum ExitStatus {
         (.needsMigration, 43, "files of an older version (run `optimize migrate`)"),
         (.invalidSearchBounds, 50, "bad search bounds"), (.invalidRun, 51, "not a readable search run"),
         (.runExists, 52, "search run already exists"), (.runBusy, 53, "search run in use by another process"),
+        (.kernelFailure, 70, "internal error"), (.gpuFailure, 70, "GPU failure"),
     ]
 
     private static let codes = Dictionary(uniqueKeysWithValues: table.map { ($0.kind, $0.code) })
+
 
     /// The status of `kind`; a kind without one is a bug (every module's kinds are in the table).
     static func code(for kind: InputError.Kind) -> Int32 {
@@ -46,15 +48,14 @@ enum ExitStatus {
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as InputError {
-        StandardError.write("error: \(error)")
+    } catch let error as any DiagnosedError {
+        let label = switch error.kind {
+        case .kernelFailure: "internal error"
+        case .gpuFailure: "GPU error"
+        default: "error"
+        }
+        StandardError.write("\(label): \(error)")
         throw ExitCode(ExitStatus.code(for: error.kind))
-    } catch let error as KernelError {
-        StandardError.write("internal error: \(error)")
-        throw ExitCode(ExitStatus.internalError)
-    } catch let error as MetalBackendError {
-        StandardError.write("GPU error: \(error)")
-        throw ExitCode(ExitStatus.internalError)
     }
 }
 

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Sieve
+import Study
+import WindowSearch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Shows a search's progress on standard error: on a terminal, one line redrawn in place (trial,
+/// the trial's sieve, the best so far); otherwise a line per trial and every few seconds.
+final class SearchDisplay {
+    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let total: Int
+    private var finished: Int
+    private var best: TrialOutcome?
+    private var current: (trial: Int, label: String, started: Date)?
+    private var lastShown = Date.distantPast
+    private var open = false
+
+    init(total: Int, finished: Int, best: TrialOutcome?) {
+        self.total = total
+        self.finished = finished
+        self.best = best
+    }
+
+    func handle(_ event: SearchRun.Event) {
+        switch event {
+        case .trialStarted(let trial, let parameters, let resumed):
+            current = (trial, parameters.label + (resumed ? " (resumed)" : ""), Date())
+            show(nil, force: true)
+        case .sieveProgress(_, let progress):
+            show(progress, force: false)
+        case .trialFinished(let outcome, let best):
+            finished += 1
+            self.best = best
+            let result: String
+            switch outcome.state {
+            case .complete:
+                result = "score " + String(format: "%.4g", outcome.score ?? 0)
+                    + (outcome.counts.map { ", \($0.bidirectional) bidirectional" } ?? "")
+                    + (outcome.significance?.claims == true ? " (significant)" : "")
+            case .pruned, .failed:
+                result = outcome.state.rawValue.lowercased() + ": " + (outcome.reason ?? "")
+            }
+            line("trial \(outcome.trial) (\(finished)/\(total)) \(outcome.parameters.label): \(result)", final: true)
+            current = nil
+        }
+    }
+
+    private var bestText: String {
+        guard let best else { return "best: none yet" }
+        var text = "best: trial \(best.trial) score " + String(format: "%.4g", best.score ?? 0)
+        if let found = best.strongest { text += " (seed \(found.seed) skip \(found.skip))" }
+        return text
+    }
+
+    private func show(_ progress: SieveSweep.Progress?, force: Bool) {
+        let now = Date()
+        let interval = isTerminal ? 0.2 : 10.0
+        guard force || now.timeIntervalSince(lastShown) >= interval, let current else { return }
+        if !isTerminal && force { return }  // logs get a line per finished trial, and one every few seconds
+        lastShown = now
+        var sieve = "starting"
+        if let progress {
+            let fraction = progress.seedsTotal == 0 ? 1 : Double(progress.seedsDone) / Double(progress.seedsTotal)
+            sieve = String(format: "%5.1f%%", fraction * 100)
+                + " \(ProgressDisplay.count(Double(progress.seedsDone)))/\(ProgressDisplay.count(Double(progress.seedsTotal))) seeds"
+                + ", \(progress.bidirectional) bidirectional"
+                + (progress.seedsDone == progress.seedsTotal ? ", calibrating chance" : "")
+        }
+        let elapsed = ProgressDisplay.duration(now.timeIntervalSince(current.started))
+        line("trial \(current.trial) (\(finished + 1)/\(total)) [\(sieve), \(elapsed)] \(bestText)", final: false)
+    }
+
+    private func line(_ text: String, final: Bool) {
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r" + text + "\u{1B}[K" + (final ? "\n" : "")).utf8))
+            open = !final
+        } else {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+    }
+
+    func finish() {
+        if isTerminal && open { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
