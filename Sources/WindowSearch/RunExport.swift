@@ -48,8 +48,7 @@ public enum RunExport {
 
         // optimal_window_config.json
         var config = try BestFile(settings: settings, shape: shape, outcomes: summary.outcomes).json()
-        let runJSON = try SearchRun.readRunJSON(directory: directory)
-        let created = runJSON["created"]?.string ?? ""
+        let created = try RunFile.read(directory: directory).created
         let lastTime = try TrialTiming.read(directory: FilePath(directory)).last?.finished
         config = config.setting("last_updated", .string(lastTime ?? created))
         if summary.outcomes.count >= settings.trials { config = config.setting("completed_at", .string(lastTime ?? created)) }

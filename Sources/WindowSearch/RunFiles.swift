@@ -11,12 +11,12 @@ import Darwin
 
 /// The names of a run directory's files.
 public enum RunFiles {
-    public static let run = "run.json"
+    public static let run = RunFile.fileName
     public static let study = "study"
     public static let journal = "trials.journal"
-    public static let timings = "timings.journal"
-    public static let best = "best.json"
-    public static let progress = "progress.json"
+    public static let timings = TrialTiming.fileName
+    public static let best = BestFile.fileName
+    public static let progress = ProgressFile.fileName
     public static let log = "search.log"
     public static let lock = "run.lock"
     public static let trials = "trials"

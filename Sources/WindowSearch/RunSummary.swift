@@ -21,8 +21,8 @@ public struct RunSummary: Sendable {
     /// - Throws: ``InputError`` (`invalidRun`) when the directory is missing or holds no
     ///   readable run.json.
     public static func load(directory: String) throws(InputError) -> RunSummary {
-        let runJSON = try SearchRun.readRunJSON(directory: directory)
-        let settings = try SearchSettings(runJSON: runJSON, source: (directory as NSString).appendingPathComponent(RunFiles.run))
+        let runFile = try RunFile.read(directory: directory)
+        let settings = try SearchSettings(runFile: runFile, source: FilePath(directory).appending(RunFile.fileName).string)
         let journalPath = FilePath(directory).appending(RunFiles.journal)
         let contents = try Journal.read(journalPath, damage: .damagedOutputDirectory)
         var skipped: [(place: String, problem: String)] = []
@@ -45,7 +45,7 @@ public struct RunSummary: Sendable {
             outcomes.append(outcome)
         }
         let durations = TrialTiming.durations(try TrialTiming.read(directory: FilePath(directory)))
-        return RunSummary(directory: directory, settings: settings, status: runJSON["status"]?.string ?? "unknown",
+        return RunSummary(directory: directory, settings: settings, status: runFile.status,
                           outcomes: outcomes.sorted { $0.trial < $1.trial }, skipped: skipped, tornTail: contents.tornTail,
                           durations: durations)
     }

@@ -4,9 +4,7 @@ import Sieve
 extension SearchRun {
     /// Rewrites `run.json` with `status` (running, interrupted, complete).
     func setStatus(_ status: String) throws(InputError) {
-        let runPath = (directory as NSString).appendingPathComponent(RunFiles.run)
-        let json = settings.runJSON(status: status, created: created, shape: shape, history: history)
-        try AtomicFile.write(json.fileBytes, to: FilePath(runPath))
+        try RunFile(settings: settings, status: status, created: created, shape: shape, history: history).write(directory: directory)
     }
 
     /// Rewrites `best.json` from the finished trials.

@@ -46,8 +46,8 @@ extension SearchRun {
             return try SearchRun(directory: directory, settings: existing, history: history, backend: backend, lock: lock)
         }
         let shape = HistoryShape(history: history)
-        let json = settings.runJSON(status: "running", created: Timestamp.now(), shape: shape, history: history)
-        try AtomicFile.write(json.fileBytes, to: FilePath(runPath))
+        try RunFile(settings: settings, status: "running", created: Timestamp.now(), shape: shape, history: history)
+            .write(directory: directory)
         return try SearchRun(directory: directory, settings: settings, history: history, backend: backend, lock: lock)
     }
 
@@ -69,26 +69,7 @@ extension SearchRun {
 
     /// Reads a run's settings from its `run.json`.
     public static func readSettings(directory: String) throws(InputError) -> SearchSettings {
-        let json = try readRunJSON(directory: directory)
-        return try SearchSettings(runJSON: json, source: (directory as NSString).appendingPathComponent(RunFiles.run))
-    }
-
-    /// Reads a run's `run.json`.
-    public static func readRunJSON(directory: String) throws(InputError) -> JSONValue {
-        let path = (directory as NSString).appendingPathComponent(RunFiles.run)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError(.invalidRun, source: directory, problem: "no such directory",
-                             fix: "give the --out directory of an `optimize search`")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(.invalidRun, source: directory, problem: "is not a search run (it has no \(RunFiles.run))",
-                             fix: "give the --out directory of an `optimize search`")
-        }
-        do { return try JSONReader.parse([UInt8](data)) } catch {
-            throw InputError(.invalidRun, source: path, problem: "is not valid JSON",
-                             fix: "restore run.json; optimize writes it when a search starts")
-        }
+        try SearchSettings(runFile: try RunFile.read(directory: directory), source: FilePath(directory).appending(RunFile.fileName).string)
     }
 
     convenience init(directory: String, settings: SearchSettings, history: DrawHistory, backend: SieveBackend) throws(InputError) {

@@ -76,8 +76,7 @@ public final class SearchRun {
         self.backend = backend
         self.lock = lock
         self.log = RunLog(directory: directory)
-        let runJSON = try Self.readRunJSON(directory: directory)
-        self.created = runJSON["created"]?.string ?? Timestamp.now()
+        self.created = try RunFile.read(directory: directory).created
         RunFiles.removeTemporaries(in: directory)
 
         // The study: opened, or created if a kill came before it was.

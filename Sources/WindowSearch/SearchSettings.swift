@@ -142,53 +142,6 @@ public struct SearchSettings: Sendable {
         return zip(mine, theirs).filter { $0.value != $1.value }.map(\.0.key)
     }
 
-    /// `run.json`'s content.
-    public func runJSON(status: String, created: String, shape: HistoryShape, history: DrawHistory) -> JSONValue {
-        .object([
-            ("format", .string(Self.format)),
-            ("status", .string(status)),
-            ("created", .string(created)),
-            ("history", .object([
-                ("file", .string(historyFile)),
-                ("path", .string(historyPath)),
-                ("sha256", .string(historyChecksum)),
-                ("format", .string(history.format.rawValue)),
-                ("format_given", historyFormat.map { .string($0.rawValue) } ?? .null),
-                ("order", .string(history.order.rawValue)),
-                ("newest_first", .bool(newestFirst)),
-                ("draws", .integer(shape.total)),
-                ("sessions", .object(shape.sessionCounts.map { ($0.name, JSONValue.integer($0.count)) })),
-            ])),
-            ("prng", .object([
-                ("family", .string(prng)),
-                ("parameters", .object(prngParameters.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.unsigned($0.value)) })),
-            ])),
-            ("modulus", .unsigned(modulus)),
-            ("seeds", .string(seeds.description)),
-            ("seed_count", .string(String(seeds.count))),
-            ("reference_mode", .bool(referenceMode)),
-            ("reverse_scope", .string(fullReverse ? "full-range" : "forward-survivors")),
-            ("backend", .string(backend)),
-            ("objective", .object([
-                ("name", .string(objective.name)),
-                ("band", { if case .band(let low, let high) = objective { return .array([.integer(low), .integer(high)]) } else { return .null } }()),
-                ("alpha", .double(alpha)),
-                ("level", .double(level)),
-                ("level_meaning", .string("a trial claims significance when its score −log10 p exceeds −log10(alpha / trials)")),
-            ])),
-            ("trials", .integer(trials)),
-            ("sampler", .object([("name", .string("tpe")), ("seed", .unsigned(samplerSeed)), ("version", .string(StudyDefinition.samplerVersion))])),
-            ("chunk_size", .unsigned(chunkSize)),
-            ("chance_sample_size", .integer(chanceSampleSize)),
-            ("bounds", bounds.json),
-            ("fixed_parameters", .object(fixedParameters)),
-            ("versions", .object([
-                ("optimize", .string(OptimizeVersion.current)), ("run_format", .string(Self.format)),
-                ("study", .integer(StudyDefinition.format)), ("sampler", .string(StudyDefinition.samplerVersion)),
-            ])),
-        ])
-    }
-
     /// The entries of the bounds that take one value only, with that value.
     var fixedParameters: [(key: String, value: JSONValue)] {
         var fixed: [(key: String, value: JSONValue)] = []
@@ -206,69 +159,44 @@ public struct SearchSettings: Sendable {
         return fixed
     }
 
-    /// Reads `run.json`.
+    /// The settings `run.json` holds.
     ///
     /// - Throws: ``InputError`` (`invalidRun`) naming the field.
-    public init(runJSON json: JSONValue, source: String) throws(InputError) {
-        func fail(_ field: String, _ problem: String = "is missing or malformed") -> InputError {
+    public init(runFile file: RunFile, source: String) throws(InputError) {
+        func fail(_ field: String, _ problem: String = "is malformed") -> InputError {
             InputError(.invalidRun, source: "\(source): \(field)", problem: problem,
                        fix: "restore run.json; optimize writes it when a search starts and never needs it edited")
         }
-        guard json["format"]?.string == Self.format else {
-            throw fail("format", "is not \(Self.format), the run format this version reads")
-        }
-        guard let history = json["history"], let file = history["file"]?.string, let path = history["path"]?.string,
-              let checksum = history["sha256"]?.string, let newestFirst = history["newest_first"]?.bool
-        else { throw fail("history") }
         var format: DrawHistory.Format?
-        if let given = history["format_given"]?.string {
+        if let given = file.history.formatGiven {
             guard let parsed = DrawHistory.Format(rawValue: given) else { throw fail("history.format_given") }
             format = parsed
         }
-        guard let prng = json["prng"]?["family"]?.string, case .object(let parameterMembers)? = json["prng"]?["parameters"]
-        else { throw fail("prng") }
-        var parameters: [String: UInt64] = [:]
-        for (name, value) in parameterMembers {
-            guard let number = value.unsignedInteger else { throw fail("prng.parameters.\(name)") }
-            parameters[name] = number
-        }
-        guard let modulus = json["modulus"]?.unsignedInteger else { throw fail("modulus") }
         // Checked against the families' widths when the run started; read at 64 bits here.
-        guard let seedsText = json["seeds"]?.string,
-              let seeds = try? SeedRange.parse(seedsText, family: .family(.xoshiro256pp), option: "seeds")
-        else { throw fail("seeds") }
-        guard let referenceMode = json["reference_mode"]?.bool else { throw fail("reference_mode") }
-        guard let scope = json["reverse_scope"]?.string, ["full-range", "forward-survivors"].contains(scope) else { throw fail("reverse_scope") }
-        guard let backend = json["backend"]?.string else { throw fail("backend") }
-        guard let objectiveJSON = json["objective"], let name = objectiveJSON["name"]?.string,
-              let alpha = objectiveJSON["alpha"]?.number
-        else { throw fail("objective") }
+        guard let seeds = try? SeedRange.parse(file.seeds, family: .family(.xoshiro256pp), option: "seeds") else { throw fail("seeds") }
+        guard ["full-range", "forward-survivors"].contains(file.reverseScope) else { throw fail("reverse_scope") }
         let objective: Objective
-        switch name {
+        switch file.objective.name {
         case "significance": objective = .significance
         case "count": objective = .count
         case "band":
-            guard let band = objectiveJSON["band"]?.array, band.count == 2, let low = band[0].integer, let high = band[1].integer
-            else { throw fail("objective.band") }
-            objective = .band(low: low, high: high)
-        default: throw fail("objective.name", "\"\(name)\" is not an objective")
+            guard let band = file.objective.band, band.count == 2 else { throw fail("objective.band") }
+            objective = .band(low: band[0], high: band[1])
+        default: throw fail("objective.name", "\"\(file.objective.name)\" is not an objective")
         }
-        guard let trials = json["trials"]?.integer else { throw fail("trials") }
-        guard let samplerSeed = json["sampler"]?["seed"]?.unsignedInteger else { throw fail("sampler.seed") }
-        guard let chunkSize = json["chunk_size"]?.unsignedInteger else { throw fail("chunk_size") }
-        guard let chanceSampleSize = json["chance_sample_size"]?.integer else { throw fail("chance_sample_size") }
-        guard let boundsJSON = json["bounds"] else { throw fail("bounds") }
         // Every entry is present in a run's bounds: read them over placeholders.
         let placeholder = SearchBounds(
             windowSize: .init(1, 1), offset: .init(0, 0), burn: .init(0, 0), skipMin: .init(0, 0), skipMax: .init(0, 0),
-            forwardThreshold: .init(1, 1), reverseThreshold: .init(1, 1), sessions: ["all"], prngs: [prng])
+            forwardThreshold: .init(1, 1), reverseThreshold: .init(1, 1), sessions: ["all"], prngs: [file.prng.family])
         let bounds: SearchBounds
-        do { bounds = try SearchBounds.read(boundsJSON, source: "\(source): bounds", over: placeholder) } catch {
+        do { bounds = try SearchBounds.read(file.bounds, source: "\(source): bounds", over: placeholder) } catch {
             throw InputError(.invalidRun, source: error.source, problem: error.problem, fix: "restore run.json")
         }
-        self.init(historyFile: file, historyPath: path, historyFormat: format, newestFirst: newestFirst, historyChecksum: checksum,
-                  prng: prng, prngParameters: parameters, modulus: modulus, seeds: seeds, referenceMode: referenceMode,
-                  fullReverse: scope == "full-range", backend: backend, objective: objective, alpha: alpha, trials: trials,
-                  samplerSeed: samplerSeed, chunkSize: chunkSize, chanceSampleSize: chanceSampleSize, bounds: bounds)
+        self.init(historyFile: file.history.file, historyPath: file.history.path, historyFormat: format,
+                  newestFirst: file.history.newestFirst, historyChecksum: file.history.sha256, prng: file.prng.family,
+                  prngParameters: file.prng.parameters, modulus: file.modulus, seeds: seeds, referenceMode: file.referenceMode,
+                  fullReverse: file.reverseScope == "full-range", backend: file.backend, objective: objective,
+                  alpha: file.objective.alpha, trials: file.trials, samplerSeed: file.sampler.seed, chunkSize: file.chunkSize,
+                  chanceSampleSize: file.chanceSampleSize, bounds: bounds)
     }
 }
