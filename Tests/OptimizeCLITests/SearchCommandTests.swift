@@ -172,7 +172,12 @@ struct SearchCommandTests {
         let seeds = "0..<4194304"
         #expect(try Optimize.run(searchArguments(out: "reference", trials: 3, seeds: seeds), in: directory).status == 0)
         let process = try Optimize.start(searchArguments(out: "stopped", trials: 3, seeds: seeds), in: directory)
-        usleep(700_000)
+        // Signal once the first trial's sieve has journaled a chunk (its handler is installed by
+        // then), however loaded the machine is.
+        let started = Date()
+        while !partialTrial(directory.appendingPathComponent("stopped")) && process.isRunning && Date().timeIntervalSince(started) < 120 {
+            usleep(20_000)
+        }
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)

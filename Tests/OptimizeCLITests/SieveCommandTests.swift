@@ -100,7 +100,15 @@ struct SieveCommandTests {
         let chunked = ["--chunk-size", "200000"]
         #expect(try Optimize.run(sieveArguments(out: "reference", extra: chunked), in: directory).status == 0)
         let process = try Optimize.start(sieveArguments(out: "stopped", extra: chunked), in: directory)
-        usleep(600_000)
+        // Signal once a chunk is journaled (the handler is installed before anything is written),
+        // however loaded the machine is: a signal that came before the process set its handler
+        // would be lost where the test runner ignores SIGINT, as children inherit that.
+        let journalPath = directory.appendingPathComponent("stopped/chunks.journal").path
+        let started = Date()
+        while ((try? FileManager.default.attributesOfItem(atPath: journalPath)[.size] as? Int) ?? 0) == 0
+            && process.isRunning && Date().timeIntervalSince(started) < 120 {
+            usleep(20_000)
+        }
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
