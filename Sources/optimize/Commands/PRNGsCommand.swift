@@ -109,8 +109,6 @@ struct PRNGsCommand: ParsableCommand {
                 invertible: invertible, inverse_condition: condition, jump_ahead: family.hasJumpAhead,
                 summary: family.summary, deviation: family.deviation)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(records), as: UTF8.self)
+        return try JSONValueEncoder().encode(records).prettyText
     }
 }
