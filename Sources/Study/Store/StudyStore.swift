@@ -82,12 +82,12 @@ public final class StudyStore {
         let definitionURL = directory.appendingPathComponent(definitionFileName)
         let journalURL = directory.appendingPathComponent(journalFileName)
         if FileManager.default.fileExists(atPath: definitionURL.path) { throw exists(directory) }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw InputError(.unwritableFile, source: directory.path, problem: "cannot create the directory",
-                             fix: "choose a directory you can write to")
-        }
+        // Every directory made is durable (its parent fsynced).
+        try FileIO.makeDirectories(FilePath(directory.path))
+        // Held while the study is made: a second `study new` on it is refused (runBusy), touching nothing.
+        let lock = try DirectoryLock(directory: FilePath(directory.path), name: DirectoryLock.study, holder: "study",
+                                     fix: "wait for the other `optimize study new` to finish, then use the study it made")
+        defer { withExtendedLifetime(lock) {} }
         let journal = try Journal(appendingTo: FilePath(journalURL.path), damage: .invalidStudy, create: true)
         // The journal's lock also orders two processes creating the same study: one wins.
         try journal.withExclusiveLock { (contents) throws(InputError) in
