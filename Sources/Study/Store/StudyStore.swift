@@ -43,6 +43,11 @@ public final class StudyStore {
         self.directory = directory
         let definitionURL = directory.appendingPathComponent(Self.definitionFileName)
         let data: Data
+        // Never through a symlink planted at study.json (refused, naming it).
+        if FileIO.isSymbolicLink(FilePath(definitionURL.path)) {
+            throw InputError(.invalidStudy, source: definitionURL.path, problem: "is a symbolic link, which optimize never follows in a study",
+                             fix: "remove the link; restore the study's own study.json")
+        }
         do { data = try Data(contentsOf: definitionURL) } catch {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
