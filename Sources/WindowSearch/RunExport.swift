@@ -34,10 +34,7 @@ public enum RunExport {
     public static func write(run directory: String, to output: String) throws -> [String] {
         let summary = try RunSummary.load(directory: directory)
         let settings = summary.settings
-        let manager = FileManager.default
-        do { try manager.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
-            throw InputError(.unwritableFile, source: output, problem: "cannot create the directory", fix: "check that its parent is writable")
-        }
+        try FileIO.makeDirectories(FilePath(output))
         func path(_ name: String) -> String { (output as NSString).appendingPathComponent(name) }
         let history = try DrawHistory.load(path: settings.historyPath, format: settings.historyFormat, newestFirst: settings.newestFirst)
         guard history.checksum == settings.historyChecksum else {
@@ -132,16 +129,29 @@ public enum RunExport {
             cursors.append(try SurvivorCursor(path: file, length: outcome.survivorBytes ?? 0))
         }
         let metadata = trials.map { Self.metadata($0, settings: settings, shape: shape) }
-        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-export"
-        _ = FileManager.default.createFile(atPath: temporary, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw InputError(.unwritableFile, source: path, problem: "cannot write it", fix: "check that the directory is writable")
+        // Atomically, through a temporary file created exclusively under a unique name (never
+        // through a symlink planted in the output directory), fsynced, renamed, directory fsynced.
+        var failure: (any Error)?
+        try AtomicFile.write(to: FilePath(path)) { (writer) throws(InputError) in
+            do { try writeSurvivorList(cursors: cursors, trials: trials, metadata: metadata, kind: kind,
+                                       reverseMeasured: reverseMeasured, referenceMode: settings.referenceMode, to: writer) }
+            catch let error as InputError { throw error }
+            catch {
+                failure = error
+                throw InputError(.unreadableFile, source: path, problem: "\(error)", fix: "resume the run to rebuild its trials")
+            }
         }
+        if let failure { throw failure }
+    }
+
+    private static func writeSurvivorList(cursors: [SurvivorCursor], trials: [TrialOutcome], metadata: [[(key: String, value: JSONValue)]],
+                                          kind: Kind, reverseMeasured: Bool, referenceMode: Bool,
+                                          to writer: AtomicFile.Writer) throws {
         var buffer = "["
         var first = true
         func flush(force: Bool) throws {
             if force || buffer.utf8.count >= 1 << 20 {
-                try handle.write(contentsOf: Data(buffer.utf8))
+                try writer.write(Array(buffer.utf8))
                 buffer = ""
             }
         }
@@ -155,7 +165,7 @@ public enum RunExport {
                 guard let record = cursor.current, record.seed == seed else { continue }
                 try cursor.advance()
                 guard let entry = Self.entry(record, kind: kind, trial: trials[index], reverseMeasured: reverseMeasured,
-                                        referenceMode: settings.referenceMode, metadata: metadata[index])
+                                        referenceMode: referenceMode, metadata: metadata[index])
                 else { continue }
                 if chosen == nil || (kind == .bidirectional && entry.score > chosen!.score) { chosen = entry }
             }
@@ -166,11 +176,6 @@ public enum RunExport {
         }
         buffer += first ? "]\n" : "\n]\n"
         try flush(force: true)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary, path) == 0 else {
-            throw InputError(.unwritableFile, source: path, problem: "cannot replace it", fix: "check that the directory is writable")
-        }
     }
 
     /// A survivor's record in one of the lists, with its score (bidirectional), or `nil` when it is

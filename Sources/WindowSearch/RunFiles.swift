@@ -18,7 +18,7 @@ public enum RunFiles {
     public static let best = BestFile.fileName
     public static let progress = ProgressFile.fileName
     public static let log = "search.log"
-    public static let lock = "run.lock"
+    public static let lock = DirectoryLock.run
     public static let trials = "trials"
 
     /// A trial's sweep directory, relative to the run: `trials/00017`.
@@ -29,7 +29,7 @@ public enum RunFiles {
 
     /// Whether a file name is a temporary file left by an atomic write that was interrupted.
     static func isTemporary(_ name: String) -> Bool {
-        name.hasPrefix(".") && name.contains(".tmp-")
+        FileIO.isTemporaryName(name)
     }
 
     /// Removes the temporary files an interrupted atomic write left in `directory`.
@@ -41,9 +41,9 @@ public enum RunFiles {
     }
 
     /// Whether `directory` holds nothing but such temporary files and a lock file (a search killed
-    /// before it wrote run.json).
+    /// before it wrote run.json), each a regular file: a symlink planted under one of those names
+    /// makes it not empty.
     static func isEffectivelyEmpty(_ directory: String) -> Bool {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return true }
-        return names.allSatisfy { isTemporary($0) || $0 == lock }
+        DirectoryLock.isEffectivelyEmpty(FilePath(directory), lockName: lock)
     }
 }

@@ -11,6 +11,9 @@ import Darwin
 
 /// A log file that rotates: `search.log` grows to a limit, then becomes `search.log.1` (and the
 /// older ones move up, the oldest dropped).
+///
+/// Never written through a symlink: the log is opened with O_NOFOLLOW, and rotation renames
+/// directory entries (a symlink planted at a log's name is moved as the link, never followed).
 final class RunLog {
     let path: String
     let limit: Int
@@ -22,23 +25,25 @@ final class RunLog {
         self.keep = keep
     }
 
+    /// Opens (creating) the log once, so that a log that cannot be written (a symlink planted at
+    /// its name) stops the run with an error naming it rather than losing every line.
+    func check() throws(InputError) {
+        let descriptor = try FileIO.openForWriting(FilePath(path), append: true, create: true)
+        try? descriptor.close()
+    }
+
     func write(_ message: String) {
         let line = Timestamp.now() + " [\(getpid())] " + message + "\n"
-        let manager = FileManager.default
-        if let size = FileIO.size(of: FilePath(path)), size + UInt64(line.utf8.count) > UInt64(limit) {
+        var info = stat()
+        if lstat(path, &info) == 0, UInt64(info.st_size) + UInt64(line.utf8.count) > UInt64(limit) {
             for index in stride(from: keep - 1, through: 1, by: -1) {
                 let from = index == 1 ? path : "\(path).\(index - 1)"
-                let to = "\(path).\(index)"
-                if manager.fileExists(atPath: from) {
-                    try? manager.removeItem(atPath: to)
-                    try? manager.moveItem(atPath: from, toPath: to)
-                }
+                // rename(2) replaces the older file and moves a link as a link: nothing is followed.
+                _ = rename(from, "\(path).\(index)")
             }
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { return }
-        let bytes = Array(line.utf8)
-        _ = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, bytes.count) }
-        close(fd)
+        guard let descriptor = try? FileIO.openForWriting(FilePath(path), append: true, create: true) else { return }
+        try? FileIO.writeAll(Array(line.utf8), to: descriptor, path: FilePath(path))
+        try? descriptor.close()
     }
 }

@@ -19,18 +19,17 @@ extension SearchRun {
                 throw InputError(.outputDirectoryMismatch, source: directory, problem: "is a file, not a directory",
                                  fix: "give --out a new directory")
             }
-            guard manager.fileExists(atPath: runPath) || RunFiles.isEffectivelyEmpty(directory) else {
-                throw InputError(.outputDirectoryMismatch, source: directory, problem: "is not empty and holds no search run",
-                                 fix: "give --out a new or empty directory")
-            }
         } else {
-            do { try manager.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-                throw InputError(.unwritableFile, source: directory, problem: "cannot create the directory",
-                                 fix: "check that its parent is writable")
-            }
+            // Every new directory's entry is made durable (its parent fsynced).
+            try FileIO.makeDirectories(FilePath(directory))
         }
-        // Decide under the lock: another process may have started the run in between.
-        let lock = try RunLock(directory: directory)
+        // Decide under the lock: another process may have started the run in between, and a
+        // directory that holds a stray file (a symlink, another tool's file) is not an empty one.
+        let lock = try Self.lock(directory: directory)
+        guard manager.fileExists(atPath: runPath) || RunFiles.isEffectivelyEmpty(directory) else {
+            throw InputError(.outputDirectoryMismatch, source: directory, problem: "is not empty and holds no search run",
+                             fix: "give --out a new or empty directory")
+        }
         if manager.fileExists(atPath: runPath) {
             guard resume else {
                 throw InputError(.runExists, source: directory, problem: "already holds a search run",
@@ -72,8 +71,14 @@ extension SearchRun {
         try SearchSettings(runFile: try RunFile.read(directory: directory), source: FilePath(directory).appending(RunFile.fileName).string)
     }
 
+    /// Takes the run's lock (`run.lock`), or refuses with `runBusy` when another process holds it.
+    static func lock(directory: String) throws(InputError) -> DirectoryLock {
+        try DirectoryLock(directory: FilePath(directory), name: RunFiles.lock, holder: "search run",
+                          fix: "wait for it to finish, or stop it (Ctrl-C) and resume with `optimize resume \(directory)`")
+    }
+
     convenience init(directory: String, settings: SearchSettings, history: DrawHistory, backend: SieveBackend) throws(InputError) {
-        let lock = try RunLock(directory: directory)
+        let lock = try Self.lock(directory: directory)
         try self.init(directory: directory, settings: settings, history: history, backend: backend, lock: lock)
     }
 

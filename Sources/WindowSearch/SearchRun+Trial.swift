@@ -104,8 +104,11 @@ extension SearchRun {
     private func prepareTrialDirectory(_ path: String) throws(InputError) {
         let manager = FileManager.default
         let trials = (directory as NSString).appendingPathComponent(RunFiles.trials)
-        do { try manager.createDirectory(atPath: trials, withIntermediateDirectories: true) } catch {
-            throw InputError(.unwritableFile, source: trials, problem: "cannot create the directory", fix: "check that the run directory is writable")
+        // Made durably, and never through a symlink planted at `trials` or at the trial's name.
+        try FileIO.makeDirectory(FilePath(trials))
+        if FileIO.isSymbolicLink(FilePath(path)) {
+            throw InputError(.unwritableFile, source: path, problem: "is a symbolic link, which optimize never follows when writing",
+                             fix: "remove the link; optimize creates the trial's directory itself")
         }
         guard manager.fileExists(atPath: path) else { return }
         RunFiles.removeTemporaries(in: path)

@@ -51,7 +51,7 @@ public final class SearchRun {
     /// The finished trials, in order.
     public private(set) var outcomes: [TrialOutcome]
 
-    let lock: RunLock
+    let lock: DirectoryLock
     let store: StudyStore
     /// `trials.journal`: one ``TrialOutcome`` per finished trial.
     let journal: Journal
@@ -63,7 +63,7 @@ public final class SearchRun {
     var progress: ProgressTracker
 
     /// Opens the run in `directory` under `lock`: reads its journals and reconciles its study.
-    init(directory: String, settings: SearchSettings, history: DrawHistory, backend: SieveBackend, lock: RunLock) throws(InputError) {
+    init(directory: String, settings: SearchSettings, history: DrawHistory, backend: SieveBackend, lock: DirectoryLock) throws(InputError) {
         guard history.checksum == settings.historyChecksum else {
             throw InputError(.outputDirectoryMismatch, source: history.source,
                              problem: "differs from the history the run started with (SHA-256 \(history.checksum.prefix(12))…, not \(settings.historyChecksum.prefix(12))…)",
@@ -76,11 +76,18 @@ public final class SearchRun {
         self.backend = backend
         self.lock = lock
         self.log = RunLog(directory: directory)
+        try log.check()
         self.created = try RunFile.read(directory: directory).created
         RunFiles.removeTemporaries(in: directory)
 
         // The study: opened, or created if a kill came before it was.
         let studyURL = URL(fileURLWithPath: directory).appendingPathComponent(RunFiles.study)
+        // The run's directories are its own: a symlink planted at `study` or `trials` is refused.
+        for name in [RunFiles.study, RunFiles.trials] where FileIO.isSymbolicLink(FilePath(directory).appending(name)) {
+            throw InputError(.unwritableFile, source: (directory as NSString).appendingPathComponent(name),
+                             problem: "is a symbolic link, which optimize never follows when writing",
+                             fix: "remove the link; restore the run's own directory")
+        }
         let definition = StudyDefinition(space: settings.bounds.space, direction: .maximize, seed: settings.samplerSeed)
         if FileManager.default.fileExists(atPath: studyURL.appendingPathComponent(StudyStore.definitionFileName).path) {
             store = try StudyStore(opening: studyURL)

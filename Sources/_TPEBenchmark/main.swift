@@ -191,8 +191,8 @@ if let path = option("--json") {
         ("trials", .integer(trials)), ("results", .array(rows)),
     ])
     do {
-        try Data((document.text + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        try AtomicFile.write(Array((document.text + "\n").utf8), to: FilePath(path))
     } catch {
-        fail("cannot write \(path): \(error.localizedDescription)")
+        fail("cannot write \(path): \(error)")
     }
 }

@@ -8,9 +8,23 @@ public enum LegacySweepJournal {
     /// The old format's damage policy is kept for its last time: the longest prefix of intact,
     /// consecutive lines is the journal (a torn or damaged tail is dropped, as a resume of that
     /// version would have).
+    ///
+    /// Each directory it rewrites is locked first (`run.lock` for the search run given, else
+    /// `sweep.lock`; `sweep.lock` in each trial's sweep): a directory another process writes is
+    /// refused with `runBusy` before anything is changed.
     public static func migrate(under directory: FilePath) throws(InputError) -> [FilePath] {
         var converted: [FilePath] = []
-        for path in journals(under: directory, depth: 3) {
+        var found: [FilePath] = []
+        for path in try journals(under: directory, depth: 3) where try isLegacy(path) { found.append(path) }
+        guard !found.isEmpty else { return [] }
+        let isRun = FileIO.size(of: directory.appending("run.json")) != nil
+        var locks = [try DirectoryLock(directory: directory, name: isRun ? DirectoryLock.run : DirectoryLock.sweep,
+                                       holder: isRun ? "search run" : "sweep")]
+        for path in found where path.removingLastComponent() != directory {
+            locks.append(try SieveSweep.lock(directory: path.removingLastComponent().string))
+        }
+        defer { withExtendedLifetime(locks) {} }
+        for path in found {
             guard let bytes = try FileIO.contents(of: path), bytes.first == UInt8(ascii: "{") else { continue }
             var output: [UInt8] = []
             for line in intactLines(bytes) { output += Journal.line(line) }
@@ -18,6 +32,10 @@ public enum LegacySweepJournal {
             converted.append(path)
         }
         return converted
+    }
+
+    private static func isLegacy(_ path: FilePath) throws(InputError) -> Bool {
+        try FileIO.contents(of: path)?.first == UInt8(ascii: "{")
     }
 
     /// The records of the longest prefix of intact lines.
@@ -38,14 +56,14 @@ public enum LegacySweepJournal {
         return records
     }
 
-    private static func journals(under directory: FilePath, depth: Int) -> [FilePath] {
+    private static func journals(under directory: FilePath, depth: Int) throws(InputError) -> [FilePath] {
         var found: [FilePath] = []
         let journal = directory.appending(SweepJournal.fileName)
         if FileIO.size(of: journal) != nil { found.append(journal) }
         guard depth > 0, let names = FileIO.directoryEntries(directory) else { return found }
         for name in names.sorted() where !name.hasPrefix(".") {
             let child = directory.appending(name)
-            if FileIO.isDirectory(child) { found += journals(under: child, depth: depth - 1) }
+            if FileIO.isDirectory(child) { found += try journals(under: child, depth: depth - 1) }
         }
         return found
     }

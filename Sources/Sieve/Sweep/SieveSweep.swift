@@ -80,7 +80,9 @@ public struct SieveSweep: Sendable {
     ///   - shouldStop: checked after every chunk; `true` ends the run cleanly (``Outcome/interrupted(_:)``).
     /// - Throws: ``InputError`` when the directory holds another run or cannot be written.
     public func run(progress: (Progress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> Outcome {
-        let manifest = try openDirectory()
+        let (manifest, lock) = try openDirectory()
+        // Held until the sweep returns: a second writer is refused (runBusy) and changes nothing.
+        defer { withExtendedLifetime(lock) {} }
         if let summary = try existingSummary() { return .complete(summary) }
         let swept = manifest.identity.sweptSeeds
         let chunkSize = manifest.chunkSize
@@ -143,8 +145,16 @@ public struct SieveSweep: Sendable {
             bidirectional: p.hasReverse ? (last?.bidirectional ?? 0) : nil, chance: chance)
     }
 
-    /// Creates the directory and its manifest, or checks that an existing one is this sweep's.
-    private func openDirectory() throws -> SweepManifest {
+    /// Takes a sweep directory's lock (`sweep.lock`), or refuses with `runBusy` when another
+    /// process writes it.
+    public static func lock(directory: String) throws(InputError) -> DirectoryLock {
+        try DirectoryLock(directory: FilePath(directory), name: DirectoryLock.sweep, holder: "sweep",
+                          fix: "wait for it to finish, or stop it (Ctrl-C); the same command then resumes the sweep")
+    }
+
+    /// Creates the directory (durably), takes its lock, and creates its manifest or checks that an
+    /// existing one is this sweep's, under the lock.
+    private func openDirectory() throws -> (SweepManifest, DirectoryLock) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = manager.fileExists(atPath: directory, isDirectory: &isDirectory)
@@ -152,8 +162,12 @@ public struct SieveSweep: Sendable {
             throw InputError(.outputDirectoryMismatch, source: directory, problem: "is a file, not a directory",
                              fix: "give --out a new or existing sweep directory")
         }
+        if !exists {
+            try FileIO.makeDirectory(FilePath(directory))
+        }
+        let lock = try Self.lock(directory: directory)
         let manifestPath = path(SweepManifest.fileName)
-        if exists, let manifest = try SweepFileCoding.read(
+        if let manifest = try SweepFileCoding.read(
             SweepManifest.self, at: manifestPath, fix: "give --out a new directory (this one is damaged or from another tool)") {
             guard manifest.format == SweepManifest.currentFormat else {
                 throw InputError(.damagedOutputDirectory, source: manifestPath.string,
@@ -167,23 +181,18 @@ public struct SieveSweep: Sendable {
                     problem: "holds a sweep with other \(differences.joined(separator: ", "))",
                     fix: "give --out a new directory, or repeat that sweep's exact parameters and history to resume it")
             }
-            return manifest
+            return (manifest, lock)
         }
-        if exists, let contents = try? manager.contentsOfDirectory(atPath: directory), !contents.isEmpty {
+        // Empty but for its lock file and temporary files (a kill before sweep.json was written),
+        // each a regular file: a symlink or another file under one of those names is not ours.
+        guard DirectoryLock.isEffectivelyEmpty(FilePath(directory), lockName: DirectoryLock.sweep) else {
             throw InputError(.outputDirectoryMismatch, source: directory, problem: "is not empty and holds no sweep",
                              fix: "give --out a new or empty directory")
-        }
-        do {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: false)
-        } catch where exists {
-        } catch {
-            throw InputError(.unwritableFile, source: directory, problem: "cannot create the directory",
-                             fix: "check that its parent exists and is writable")
         }
         let manifest = SweepManifest(identity: identity, historyFile: history.source, chunkSize: chunkSize,
                                      strategy: plan.strategy.rawValue)
         try SweepFileCoding.write(manifest, to: manifestPath)
-        return manifest
+        return (manifest, lock)
     }
 
     private func existingSummary() throws(InputError) -> SweepSummary? {

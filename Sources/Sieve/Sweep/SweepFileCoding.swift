@@ -8,7 +8,7 @@ enum SweepFileCoding {
     ///
     /// - Parameter fix: what to do when the file is damaged.
     static func read<T: Decodable>(_ type: T.Type, at path: FilePath, fix: String) throws(InputError) -> T? {
-        guard let bytes = try FileIO.contents(of: path) else { return nil }
+        guard let bytes = try FileIO.contents(of: path, followingLinks: false) else { return nil }
         let value: JSONValue
         do {
             value = try JSONReader.parse(bytes)

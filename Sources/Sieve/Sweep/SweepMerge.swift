@@ -46,16 +46,14 @@ public enum SweepMerge {
                              fix: "give each shard 0/\(count) … \(count - 1)/\(count) exactly once")
         }
         // The unsharded sweep's directory.
-        let manager = FileManager.default
-        if manager.fileExists(atPath: output) {
-            throw InputError(.outputDirectoryMismatch, source: output, problem: "already exists",
+        // Created durably (or an empty one taken), then written under its lock: a second merge
+        // into it is refused (runBusy) while this one writes, and finds it not empty after.
+        try FileIO.makeDirectory(FilePath(output))
+        let lock = try SieveSweep.lock(directory: output)
+        defer { withExtendedLifetime(lock) {} }
+        guard DirectoryLock.isEffectivelyEmpty(FilePath(output), lockName: DirectoryLock.sweep) else {
+            throw InputError(.outputDirectoryMismatch, source: output, problem: "already exists and is not empty",
                              fix: "give --out a new directory for the merged sweep")
-        }
-        do {
-            try manager.createDirectory(atPath: output, withIntermediateDirectories: false)
-        } catch {
-            throw InputError(.unwritableFile, source: output, problem: "cannot create the directory",
-                             fix: "check that its parent exists and is writable")
         }
         let identity = first.manifest.identity
         let whole = identity.withShard(nil)

@@ -43,6 +43,11 @@ public final class StudyStore {
         self.directory = directory
         let definitionURL = directory.appendingPathComponent(Self.definitionFileName)
         let data: Data
+        // Never through a symlink planted at study.json (refused, naming it).
+        if FileIO.isSymbolicLink(FilePath(definitionURL.path)) {
+            throw InputError(.invalidStudy, source: definitionURL.path, problem: "is a symbolic link, which optimize never follows in a study",
+                             fix: "remove the link; restore the study's own study.json")
+        }
         do { data = try Data(contentsOf: definitionURL) } catch {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
@@ -82,12 +87,12 @@ public final class StudyStore {
         let definitionURL = directory.appendingPathComponent(definitionFileName)
         let journalURL = directory.appendingPathComponent(journalFileName)
         if FileManager.default.fileExists(atPath: definitionURL.path) { throw exists(directory) }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw InputError(.unwritableFile, source: directory.path, problem: "cannot create the directory",
-                             fix: "choose a directory you can write to")
-        }
+        // Every directory made is durable (its parent fsynced).
+        try FileIO.makeDirectories(FilePath(directory.path))
+        // Held while the study is made: a second `study new` on it is refused (runBusy), touching nothing.
+        let lock = try DirectoryLock(directory: FilePath(directory.path), name: DirectoryLock.study, holder: "study",
+                                     fix: "wait for the other `optimize study new` to finish, then use the study it made")
+        defer { withExtendedLifetime(lock) {} }
         let journal = try Journal(appendingTo: FilePath(journalURL.path), damage: .invalidStudy, create: true)
         // The journal's lock also orders two processes creating the same study: one wins.
         try journal.withExclusiveLock { (contents) throws(InputError) in

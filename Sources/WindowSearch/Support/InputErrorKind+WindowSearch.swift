@@ -7,6 +7,4 @@ extension InputError.Kind {
     public static let invalidRun = Self("invalidRun")
     /// A new search was asked for where a run already exists (resume it instead).
     public static let runExists = Self("runExists")
-    /// Another process is running the same search.
-    public static let runBusy = Self("runBusy")
 }

@@ -60,4 +60,7 @@ extension InputError.Kind {
     public static let diskFull = Self("diskFull")
     /// A file written in a format this version no longer reads in place: `optimize migrate` converts it.
     public static let needsMigration = Self("needsMigration")
+    /// Another process is writing the same directory (a search run, a sweep, a merge, a study being
+    /// created, a migration; see `DirectoryLock`): nothing was changed.
+    public static let runBusy = Self("runBusy")
 }

@@ -23,6 +23,13 @@ public enum AtomicFile {
     /// - Throws: ``InputError`` (``InputError/Kind/unwritableFile``, or ``InputError/Kind/diskFull``)
     ///   naming the file and the system's reason; `path` is untouched then.
     public static func write(_ bytes: some Collection<UInt8>, to path: FilePath) throws(InputError) {
+        try write(to: path) { (writer) throws(InputError) in try writer.write(bytes) }
+    }
+
+    /// Writes what `body` hands its ``Writer`` to `path`, atomically and durably, in pieces (a file
+    /// of any size in bounded memory): the same temporary file, fsync, rename and directory fsync as
+    /// ``write(_:to:)``. When `body` throws, `path` is untouched and the temporary file removed.
+    public static func write(to path: FilePath, _ body: (Writer) throws(InputError) -> Void) throws(InputError) {
         var info = stat()
         let exists = path.withPlatformString { lstat($0, &info) } == 0
         if exists && (info.st_mode & S_IFMT) == S_IFDIR {
@@ -45,7 +52,7 @@ public enum AtomicFile {
         }
         do {
             defer { try? descriptor.close() }
-            try FileIO.writeAll(bytes, to: descriptor, path: path)
+            try body(Writer(descriptor: descriptor, path: path))
             try FileIO.sync(descriptor, path: path)
             fchmod(descriptor.rawValue, mode)
         }
@@ -53,5 +60,15 @@ public enum AtomicFile {
         guard result == 0 else { throw FileIO.failure(Errno(rawValue: errno), path, "cannot replace it") }
         renamed = true
         try FileIO.syncDirectory(directory.isEmpty ? FilePath(".") : directory)
+    }
+
+    /// Appends to the temporary file of ``write(to:_:)``.
+    public struct Writer {
+        let descriptor: FileDescriptor
+        let path: FilePath
+
+        public func write(_ bytes: some Sequence<UInt8>) throws(InputError) {
+            try FileIO.writeAll(bytes, to: descriptor, path: path)
+        }
     }
 }

@@ -71,10 +71,14 @@ public enum FileIO {
     }
 
     /// Reads the whole file at `path`, or nil when there is none.
-    public static func contents(of path: FilePath) throws(InputError) -> [UInt8]? {
+    ///
+    /// - Parameter followingLinks: false for a file of a directory optimize writes (a manifest, a
+    ///   summary, a study's definition): a symlink planted there is refused, naming it, not trusted.
+    public static func contents(of path: FilePath, followingLinks: Bool = true) throws(InputError) -> [UInt8]? {
         let descriptor: FileDescriptor
         do {
-            descriptor = try FileDescriptor.open(path, .readOnly, options: [.closeOnExec], retryOnInterrupt: true)
+            descriptor = try FileDescriptor.open(path, .readOnly, options: followingLinks ? [.closeOnExec] : [.closeOnExec, .noFollow],
+                                                 retryOnInterrupt: true)
         } catch let error as Errno where error == .noSuchFileOrDirectory {
             return nil
         } catch {

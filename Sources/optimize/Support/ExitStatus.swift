@@ -24,7 +24,7 @@ enum ExitStatus {
         (.diskFull, 42, "disk full (nothing damaged; run again once there is room)"),
         (.needsMigration, 43, "files of an older version (run `optimize migrate`)"),
         (.invalidSearchBounds, 50, "bad search bounds"), (.invalidRun, 51, "not a readable search run"),
-        (.runExists, 52, "search run already exists"), (.runBusy, 53, "search run in use by another process"),
+        (.runExists, 52, "search run already exists"), (.runBusy, 53, "directory in use by another process (a search, sieve, merge, study new or migrate)"),
         (.kernelFailure, 70, "internal error"), (.gpuFailure, 70, "GPU failure"),
     ]
 
