@@ -15,6 +15,16 @@ import PackageDescription
 /// The fuzz targets and the main package's modules each reads through.
 let targets: [(name: String, modules: [String])] = [
     ("FuzzJSONReader", []),
+    ("FuzzJSONDecoder", ["Sieve", "Study", "WindowSearch"]),
+    ("FuzzDrawHistory", ["Sieve"]),
+    ("FuzzJournal", []),
+    ("FuzzSweepJournal", ["Sieve"]),
+    ("FuzzLegacySweepJournal", ["Sieve"]),
+    ("FuzzStudyReplay", ["Study"]),
+    ("FuzzTrialRecords", ["Sieve", "Study", "WindowSearch"]),
+    ("FuzzSearchSpace", ["Study"]),
+    ("FuzzSearchBounds", ["Sieve", "Study", "WindowSearch"]),
+    ("FuzzNumberText", ["Sieve"]),
 ]
 
 let package = Package(
