@@ -10,6 +10,7 @@
 # scratch directory (FUZZ_SCRATCH, default a new temporary directory, kept), its path and first
 # bytes printed, and the script exits 1 once every target has run. Reproduce a finding with
 # `Tests/Fuzz/.build/debug/TARGET FILE`; after fixing it, add the file to the target's corpus.
+# Leaks of the toolchain's own libraries are suppressed in Tests/Fuzz/lsan-suppressions.txt.
 # FUZZ_ARGS adds libFuzzer options (e.g. `-jobs=4 -workers=4`). Needs only the Swift toolchain:
 # libFuzzer and the sanitizers' runtimes ship with its clang.
 set -euo pipefail
@@ -57,7 +58,8 @@ for target in "${targets[@]}"; do
     echo "fuzz: $target for ${seconds}s"
     set +e
     # shellcheck disable=SC2086
-    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "$bin/$target" "$work/corpus" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" LSAN_OPTIONS="suppressions=$PWD/$package/lsan-suppressions.txt" \
+        "$bin/$target" "$work/corpus" \
         -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
         -detect_leaks=1 -print_final_stats=1 -artifact_prefix="$work/findings/" ${FUZZ_ARGS:-} \
         >"$work/fuzz.log" 2>&1
