@@ -59,6 +59,7 @@ for target in "${targets[@]}"; do
     set +e
     # shellcheck disable=SC2086
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" LSAN_OPTIONS="suppressions=$PWD/$package/lsan-suppressions.txt" \
+        SWIFT_BACKTRACE=enable=no \
         "$bin/$target" "$work/corpus" \
         -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
         -detect_leaks=1 -print_final_stats=1 -artifact_prefix="$work/findings/" ${FUZZ_ARGS:-} \
