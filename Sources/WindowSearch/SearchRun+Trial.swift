@@ -69,7 +69,8 @@ extension SearchRun {
         let trialDirectory = (directory as NSString).appendingPathComponent(relative)
         try prepareTrialDirectory(trialDirectory)
         let sweep = SieveSweep(directory: trialDirectory, plan: plan, history: trialHistory, seeds: settings.seeds,
-                               backend: backend, chunkSize: settings.chunkSize, chanceSampleSize: settings.chanceSampleSize)
+                               backend: backend, chunkSize: settings.chunkSize, chanceSampleSize: settings.chanceSampleSize,
+                               cancellation: cancellation)
         let ending: SieveSweep.Outcome
         do {
             ending = try sweep.run(

@@ -48,6 +48,8 @@ public final class SearchRun {
     public let history: DrawHistory
     public let shape: HistoryShape
     public var backend: SieveBackend
+    /// Stops a trial's sieve between dispatches (``SieveSweep/cancellation``): the trial resumes.
+    public var cancellation: Cancellation = .never
     /// The finished trials, in order.
     public private(set) var outcomes: [TrialOutcome]
 

@@ -228,7 +228,9 @@ extension SievePlan {
     ///   - seedCount: how many seeds the sieve covers.
     ///   - backend: runs the empirical calibration, when it is needed.
     ///   - sampleSize: seeds in the empirical sample (in blocks of 65,536).
-    public func chanceExpectation(seedCount: UInt128, backend: SieveBackend = CPUSieveBackend(), sampleSize: Int = 1 << 20) throws -> ChanceExpectation {
+    ///   - cancellation: checked between the calibration's dispatches (``SieveCancelled``).
+    public func chanceExpectation(seedCount: UInt128, backend: SieveBackend = CPUSieveBackend(), sampleSize: Int = 1 << 20,
+                                  cancellation: Cancellation = .never) throws -> ChanceExpectation {
         let n = Double(seedCount)
         let rates = analyticRates()
         let measurable = rates.forward * Double(sampleSize) >= 10
@@ -258,7 +260,8 @@ extension SievePlan {
         var counts = (forward: 0, reverse: 0, bidirectional: 0)
         for _ in 0..<blocks {
             let first = random.below(family.maxSeed - blockSize + 2)
-            let sample = try backend.survivors(of: self, seeds: SeedRange(first: first, last: first + blockSize - 1))
+            let sample = try backend.survivors(of: self, seeds: SeedRange(first: first, last: first + blockSize - 1),
+                                               cancellation: cancellation)
             counts.forward += sample.filter { $0.passed.contains(.forward) }.count
             counts.reverse += sample.filter { $0.passed.contains(.reverse) }.count
             counts.bidirectional += sample.filter { $0.passed.contains(.bidirectional) }.count

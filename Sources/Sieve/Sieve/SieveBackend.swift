@@ -6,4 +6,16 @@ public protocol SieveBackend: Sendable {
     /// The survivors among `seeds`, sorted by seed. Memory stays bounded by the survivors: callers
     /// hand over chunks of a sweep.
     func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord]
+
+    /// The survivors among `seeds`, stopping (``SieveCancelled``) within about a quarter of a
+    /// second once `cancellation` is cancelled. A ``SieveDispatchBackend`` checks between its
+    /// executor's dispatches; any other backend checks before it starts.
+    func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation) throws -> [SurvivorRecord]
+}
+
+extension SieveBackend {
+    public func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation) throws -> [SurvivorRecord] {
+        try cancellation.check()
+        return try survivors(of: plan, seeds: seeds)
+    }
 }

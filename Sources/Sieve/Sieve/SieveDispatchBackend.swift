@@ -30,4 +30,9 @@ extension SieveDispatchBackend {
     public func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord] {
         try SieveExecutor(backend: self).survivors(of: plan, seeds: seeds)
     }
+
+    /// The same, checking `cancellation` before every dispatch, each bounded in time.
+    public func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation) throws -> [SurvivorRecord] {
+        try SieveExecutor(backend: self, cancellation: cancellation).survivors(of: plan, seeds: seeds)
+    }
 }

@@ -6,6 +6,10 @@
 /// - **Splitting** (``chunkSeeds(remaining:preferred:maximum:)``): each dispatch takes the
 ///   backend's preferred size (Metal's dispatch sizer, the CPU's whole range), at most
 ///   ``maximumDispatchSeeds``; what remains of a run goes in one dispatch when it fits in 1.25.
+///   With a ``Cancellation`` that can fire, dispatches are also bounded in time (about
+///   ``dispatchSecondsWhenCancellable``: the first by the plan's estimated steps per seed, the
+///   next by the rate the run measured), and the token is checked before each one, so a stop
+///   request ends the run within a dispatch (``SieveCancelled``).
 /// - **Re-splitting** (``resplit(_:survivorCount:capacity:)``): a dispatch whose survivor count
 ///   passes its capacity is run again as pieces sized to hold them, each checked again.
 /// - **Pruning**: for a plan with low-bit classes, the class table is sieved once and cached
@@ -26,11 +30,20 @@ public struct SieveExecutor: Sendable {
     public var pruneLowBitClasses: Bool
     /// The most seeds one dispatch takes (at most ``maximumGridSeeds``).
     public var maximumDispatchSeeds: UInt64
+    /// Checked before every dispatch (the class table's too).
+    public var cancellation: Cancellation
+
+    /// How long a dispatch may take when the run can be cancelled: the time a stop request waits.
+    public static let dispatchSecondsWhenCancellable = 0.25
+    /// Single generator steps the first dispatch of a cancellable run may cost in all (about a
+    /// tenth of a second on one slow core), before the run has measured its rate.
+    public static let firstDispatchSteps: UInt64 = 1 << 26
 
     public init(backend: any SieveDispatchBackend, pruneLowBitClasses: Bool? = nil,
-                maximumDispatchSeeds: UInt64 = SieveExecutor.maximumGridSeeds) {
+                maximumDispatchSeeds: UInt64 = SieveExecutor.maximumGridSeeds, cancellation: Cancellation = .never) {
         precondition(maximumDispatchSeeds >= 1)
         self.backend = backend
+        self.cancellation = cancellation
         self.pruneLowBitClasses = pruneLowBitClasses ?? backend.pruneLowBitClasses
         self.maximumDispatchSeeds = min(maximumDispatchSeeds, Self.maximumGridSeeds)
     }
@@ -52,6 +65,18 @@ public struct SieveExecutor: Sendable {
     /// The survivors among `seeds`, sorted by seed.
     public func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord] {
         try run(plan, seeds: seeds).survivors
+    }
+
+    /// The time-bounded size cap of the next dispatch of a cancellable run (``maximumDispatchSeeds``
+    /// otherwise): the first from the plan's estimated steps per seed, the next from the seconds
+    /// per seed measured so far, growing at most fourfold from one dispatch to the next.
+    static func timedCap(stepsPerSeed: UInt64, secondsPerSeed: Double?, previous: UInt64?, maximum: UInt64) -> UInt64 {
+        guard let secondsPerSeed, let previous else {
+            return max(1, min(maximum, firstDispatchSteps / max(1, stepsPerSeed)))
+        }
+        let fitting = secondsPerSeed > 0 ? dispatchSecondsWhenCancellable / secondsPerSeed : Double(maximum)
+        let capped = min(Double(maximum), Double(previous) * 4, fitting)
+        return max(1, UInt64(capped.rounded(.down)))
     }
 
     /// Runs `plan` over `seeds`; with `tracing`, the outcome lists every dispatch.
@@ -128,6 +153,9 @@ public struct SieveExecutor: Sendable {
         let tracing: Bool
         var index = 0
         var outcome = Outcome()
+        /// Measured while a cancellable run goes: seconds per seed, and the last dispatch's size.
+        var secondsPerSeed: Double?
+        var lastDispatchSeeds: UInt64?
     }
 
     /// Runs the seeds `first + k·stride`, k < `count`, in dispatches cut by the split rule.
@@ -136,11 +164,24 @@ public struct SieveExecutor: Sendable {
         var remaining = count
         let capacity = UInt64(backend.recordCapacity)
         while remaining > 0 {
+            try cancellation.check()
             let preferred = backend.preferredDispatchSeeds(for: run.identity)
-            let seeds = Self.chunkSeeds(remaining: remaining, preferred: preferred, maximum: maximumDispatchSeeds)
+            var maximum = maximumDispatchSeeds
+            if cancellation.isCancellable {
+                maximum = Self.timedCap(stepsPerSeed: run.plan.estimatedStepsPerSeed, secondsPerSeed: run.secondsPerSeed,
+                                        previous: run.lastDispatchSeeds, maximum: maximum)
+            }
+            let seeds = Self.chunkSeeds(remaining: remaining, preferred: preferred, maximum: maximum)
             let dispatch = SieveDispatch(index: run.index, firstSeed: start, seedCount: seeds, seedStride: stride,
                                          capacity: Int(min(capacity, seeds)))
+            let started = ContinuousClock.now
             try execute(dispatch, &run)
+            if cancellation.isCancellable {
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                run.secondsPerSeed = seconds / Double(seeds)
+                run.lastDispatchSeeds = seeds
+            }
             remaining -= UInt128(seeds)
             if remaining > 0 { start += seeds * stride }
             run.index += 1
@@ -149,6 +190,7 @@ public struct SieveExecutor: Sendable {
 
     /// Runs one dispatch; if its survivors overflow, runs its re-split pieces instead.
     private func execute(_ dispatch: SieveDispatch, _ run: inout Run) throws {
+        try cancellation.check()
         if run.tracing { run.outcome.dispatches.append(dispatch) }
         let result = try backend.execute(dispatch, of: run.plan, identity: run.identity)
         run.outcome.seedsDispatched += UInt128(dispatch.seedCount)

@@ -127,6 +127,18 @@ public struct SievePlan: Sendable {
             first = min(first, low)
             last = max(last, high)
         }
+        if !p.prng.family.hasJumpAhead && last > Self.maximumStreamSteps {
+            // Every output up to the last position is one step of a serial chain, per seed.
+            let option = b >= last / 2 ? "--burn" : (p.skips.upperBound > 0 ? "--skip" : "--offset")
+            throw InputError(
+                .invalidOption, source: option,
+                problem: "each seed's stream would run to output \(last) of \(p.prng.family.name), which cannot jump ahead: "
+                    + "about \(Self.duration(seconds: Double(last) / Self.assumedStepsPerSecondPerSeed)) per seed "
+                    + "(at most 2^40 outputs a seed)",
+                fix: option == "--burn"
+                    ? "give a --burn below 2^40 (\(Self.maximumStreamSteps)), or a family with jump-ahead"
+                    : "give a smaller \(option) or window, or a family with jump-ahead")
+        }
         self.parameters = p
         self.forwardDraws = forward
         self.reverseDraws = reverse
@@ -134,6 +146,53 @@ public struct SievePlan: Sendable {
         self.reversePositions = reversePositions
         self.streamRange = first...last
         self.strategy = p.prng.family.hasJumpAhead ? .strided : .streamed
+    }
+
+    /// The longest stream one seed of a family without jump-ahead may need: 2^40 outputs, a
+    /// quarter of an hour of one serial chain.
+    public static let maximumStreamSteps: UInt64 = 1 << 40
+    /// The most generator steps a whole run may cost: 2^55, weeks on this machine's cores.
+    public static let maximumRunSteps: UInt128 = 1 << 55
+    /// Serial steps a second of one seed's chain (conservative, for estimates in messages).
+    static let assumedStepsPerSecondPerSeed = 1e9
+    /// Steps a second of a whole run, every core and vector lane (generous, for estimates in messages).
+    static let assumedStepsPerSecond = 8e9
+
+    /// Refuses a run over `seedCount` seeds whose work cannot finish (more than
+    /// ``maximumRunSteps`` generator steps), naming `option` and how long it would take.
+    public func checkRunnable(seedCount: UInt128, option: String = "--seeds") throws(InputError) {
+        let steps = seedCount.multipliedReportingOverflow(by: UInt128(estimatedStepsPerSeed))
+        guard steps.overflow || steps.partialValue > Self.maximumRunSteps else { return }
+        let seconds = steps.overflow ? Double.infinity : Double(steps.partialValue) / Self.assumedStepsPerSecond
+        throw InputError(
+            .invalidOption, source: option,
+            problem: "\(seedCount) seeds at about \(estimatedStepsPerSeed) generator steps each would take about "
+                + "\(Self.duration(seconds: seconds)) (at most 2^55 steps a run)",
+            fix: "give fewer seeds (--seeds, or --shard i/n to split the range over machines)"
+                + (strategy == .streamed ? ", or a smaller --burn, offset or skip range" : ""))
+    }
+
+    /// A duration for messages: "3 minutes", "5.2 hours", "41 years".
+    static func duration(seconds: Double) -> String {
+        guard seconds.isFinite else { return "forever" }
+        let units: [(Double, String)] = [(31_557_600, "years"), (86_400, "days"), (3600, "hours"), (60, "minutes")]
+        for (size, name) in units where seconds >= 2 * size {
+            let value = seconds / size
+            return value >= 100 ? "\(Int(value)) \(name)" : "\((value * 10).rounded() / 10) \(name)"
+        }
+        return "\(Int(seconds.rounded(.up))) seconds"
+    }
+
+    /// About how many single generator steps one seed costs: its seeding plus every output up to
+    /// the last position for a family without jump-ahead; for one with, a jump (about 64 steps)
+    /// per draw and skip. What dispatches are sized by and what ``checkRunnable(seedCount:)`` refuses.
+    public var estimatedStepsPerSeed: UInt64 {
+        switch strategy {
+        case .streamed:
+            return streamRange.upperBound.addingReportingOverflow(1024).overflow ? .max : streamRange.upperBound + 1024
+        case .strided:
+            return UInt64(forwardDraws.count + reverseDraws.count + 1) * UInt64(parameters.skips.count) * 64
+        }
     }
 
     /// Low-bit classes: for java_lcg and lcg32 mod 2^32 with an even M, an output's low T bits

@@ -44,11 +44,14 @@ public struct SieveSweep: Sendable {
     public let chunkSize: UInt64
     /// Seeds of the empirical chance calibration (``SievePlan/chanceExpectation(seedCount:backend:sampleSize:)``).
     public let chanceSampleSize: Int
+    /// Checked between the backend's dispatches (and the chance calibration's): once cancelled,
+    /// the run ends within a dispatch as ``Outcome/interrupted(_:)``, after its last completed chunk.
+    public let cancellation: Cancellation
 
     public init(
         directory: String, plan: SievePlan, history: DrawHistory, seeds: SeedRange, shard: (index: Int, count: Int)? = nil,
         backend: SieveBackend = CPUSieveBackend(), chunkSize: UInt64 = SieveSweep.defaultChunkSize,
-        chanceSampleSize: Int = SieveSweep.defaultChanceSampleSize
+        chanceSampleSize: Int = SieveSweep.defaultChanceSampleSize, cancellation: Cancellation = .never
     ) {
         precondition(chunkSize >= 1)
         self.directory = directory
@@ -59,6 +62,7 @@ public struct SieveSweep: Sendable {
         self.backend = backend
         self.chunkSize = chunkSize
         self.chanceSampleSize = chanceSampleSize
+        self.cancellation = cancellation
     }
 
     public static let defaultChanceSampleSize = 1 << 20
@@ -78,8 +82,19 @@ public struct SieveSweep: Sendable {
     /// - Parameters:
     ///   - progress: called after every chunk written, and once before the first.
     ///   - shouldStop: checked after every chunk; `true` ends the run cleanly (``Outcome/interrupted(_:)``).
+    ///     Within a chunk, ``cancellation`` stops it between dispatches, with the same outcome.
     /// - Throws: ``InputError`` when the directory holds another run or cannot be written.
     public func run(progress: (Progress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> Outcome {
+        var reached: Progress?
+        do {
+            return try sweep(progress: { reached = $0; progress($0) }, shouldStop: { shouldStop() || cancellation.isCancelled })
+        } catch is SieveCancelled {
+            // Stopped inside a chunk (or the chance calibration): nothing of it was written.
+            return .interrupted(reached!)
+        }
+    }
+
+    private func sweep(progress: (Progress) -> Void, shouldStop: () -> Bool) throws -> Outcome {
         let (manifest, lock) = try openDirectory()
         // Held until the sweep returns: a second writer is refused (runBusy) and changes nothing.
         defer { withExtendedLifetime(lock) {} }
@@ -113,7 +128,7 @@ public struct SieveSweep: Sendable {
             if shouldStop() { return .interrupted(report(chunk)) }
             let first = swept.first + UInt64(UInt128(chunk) * UInt128(chunkSize))
             let last64 = UInt128(swept.last - first) < UInt128(chunkSize) ? swept.last : first + chunkSize - 1
-            let records = try backend.survivors(of: plan, seeds: SeedRange(first: first, last: last64))
+            let records = try backend.survivors(of: plan, seeds: SeedRange(first: first, last: last64), cancellation: cancellation)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(records.count * SurvivorRecord.encodedSize)
             for record in records { bytes += record.encoded }
@@ -136,7 +151,8 @@ public struct SieveSweep: Sendable {
 
     private func makeSummary(last: SweepJournal.Entry?, total: UInt128) throws -> SweepSummary {
         let p = plan.parameters
-        let chance = try plan.chanceExpectation(seedCount: total, backend: backend, sampleSize: chanceSampleSize)
+        let chance = try plan.chanceExpectation(seedCount: total, backend: backend, sampleSize: chanceSampleSize,
+                                                cancellation: cancellation)
         let reportsReverse = p.hasReverse && (p.referenceMode || p.reverseScope == .fullRange)
         return SweepSummary(
             status: "complete", seeds: String(total), records: Int(last.map { $0.bytes } ?? 0) / SurvivorRecord.encodedSize,

@@ -14,6 +14,7 @@ import Darwin
 enum SearchSession {
     static func run(_ search: SearchRun, json: Bool, stop: SignalStop) throws {
         let display = SearchDisplay(total: search.settings.trials, finished: search.outcomes.count, best: search.best)
+        search.cancellation = stop.cancellation
         let ending = try search.run(observer: display.handle, shouldStop: { stop.requested })
         display.finish()
         switch ending {

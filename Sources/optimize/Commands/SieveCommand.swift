@@ -103,6 +103,8 @@ struct SieveCommand: ParsableCommand {
                 throw InputError(.invalidOption, source: "--shard", problem: "part \(shardSpec.index)/\(shardSpec.count) of \(seedRange) holds no seed",
                                  fix: "use fewer shards than seeds")
             }
+            let swept = shardSpec.flatMap { seedRange.shard($0.index, of: $0.count) } ?? seedRange
+            try plan.checkRunnable(seedCount: swept.count, option: "--seeds")
             var size = SieveSweep.defaultChunkSize
             if let chunkSize { size = try parseUnsignedInteger(chunkSize, option: "--chunk-size") }
             guard size >= 1 else {
@@ -110,7 +112,7 @@ struct SieveCommand: ParsableCommand {
             }
             let selection = try backendOptions.select()
             let sweep = SieveSweep(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec,
-                                   backend: selection.backend, chunkSize: size)
+                                   backend: selection.backend, chunkSize: size, cancellation: stop.cancellation)
             let display = ProgressDisplay(label: "sieve")
             let started = Date()
             var seedsThisRun: UInt128 = 0
