@@ -30,16 +30,30 @@ public enum RunExport {
     ]
 
     /// Writes the files into `output` (created if needed); returns their paths.
+    /// The run's history; an unreadable one at the run's own path says how to name its new place.
+    static func loadHistory(_ path: String, settings: SearchSettings, moved: Bool) throws(InputError) -> DrawHistory {
+        do {
+            return try DrawHistory.load(path: path, format: settings.historyFormat, newestFirst: settings.newestFirst)
+        } catch {
+            guard error.kind == .unreadableFile, !moved else { throw error }
+            throw InputError(.unreadableFile, source: path, problem: "the run's draw history cannot be read (\(error.problem))",
+                             fix: "give its new place with --draws FILE")
+        }
+    }
+
+    /// The history is read from `historyPath` (default: where the run found it) and must be the
+    /// same file.
     @discardableResult
-    public static func write(run directory: String, to output: String) throws -> [String] {
+    public static func write(run directory: String, to output: String, historyPath: String? = nil) throws -> [String] {
         let summary = try RunSummary.load(directory: directory)
         let settings = summary.settings
         try FileIO.makeDirectories(FilePath(output))
         func path(_ name: String) -> String { (output as NSString).appendingPathComponent(name) }
-        let history = try DrawHistory.load(path: settings.historyPath, format: settings.historyFormat, newestFirst: settings.newestFirst)
+        let historyFile = historyPath ?? settings.historyPath
+        let history = try loadHistory(historyFile, settings: settings, moved: historyPath != nil)
         guard history.checksum == settings.historyChecksum else {
-            throw InputError(.outputDirectoryMismatch, source: settings.historyPath, problem: "differs from the history the run used",
-                             fix: "restore the run's history file")
+            throw InputError(.outputDirectoryMismatch, source: historyFile, problem: "differs from the history the run used",
+                             fix: historyPath == nil ? "restore the run's history file" : "give the file the run used (its SHA-256 is \(settings.historyChecksum))")
         }
         let shape = HistoryShape(history: history)
 

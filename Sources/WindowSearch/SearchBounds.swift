@@ -288,7 +288,9 @@ public struct SearchBounds: Sendable, Hashable {
             guard range.low <= range.high else {
                 throw Self.fail(place(entry), "low \(range.low) is above high \(range.high)", "give low ≤ high")
             }
-            guard range.step >= 1, (range.high - range.low) % range.step == 0 else {
+            // high − low as unsigned: it fits 64 bits whenever low ≤ high.
+            let span = UInt64(bitPattern: Int64(range.high &- range.low))
+            guard range.step >= 1, span % UInt64(range.step) == 0 else {
                 throw Self.fail(place(entry), "high − low is not a multiple of step \(range.step)",
                                 "give a step ≥ 1 and a high on the grid low + k·step")
             }
@@ -298,8 +300,19 @@ public struct SearchBounds: Sendable, Hashable {
         try check(burn, .burn, minimum: 0)
         try check(skipMin, .skipMin, minimum: 0)
         try check(skipMax, .skipMax, minimum: 0)
-        guard skipMax.high <= Int(UInt32.max) else {
-            throw Self.fail(place(.skipMax), "high \(skipMax.high) does not fit 32 bits", "give skips below 2^32")
+        for (range, entry) in [(skipMin, Entry.skipMin), (skipMax, .skipMax)] where range.high > Int(UInt32.max) {
+            throw Self.fail(place(entry), "high \(range.high) does not fit 32 bits", "give skips from 0 to \(UInt32.max)")
+        }
+        // A window or an offset beyond the whole history never fits: refused before any arithmetic.
+        for (range, entry) in [(windowSize, Entry.windowSize), (offset, .offset)] where range.high > shape.total {
+            throw Self.fail(place(entry), "high \(range.high) is beyond the history's \(shape.total) draws",
+                            "give \(entry == .offset ? "offsets" : "windows") from \(entry == .offset ? 0 : 1) to \(shape.total)")
+        }
+        // The stream positions a trial reaches, burn-in included, must fit 64 bits.
+        let reach = UInt64(offset.high + windowSize.high).multipliedReportingOverflow(by: UInt64(skipMax.high) + 1)
+        guard !reach.overflow, UInt64(burn.high) <= UInt64.max - reach.partialValue else {
+            throw Self.fail(place(.burn), "high \(burn.high) puts the windows' stream positions past 2^64",
+                            "give a burn-in from 0 to \(reach.overflow ? 0 : UInt64.max - reach.partialValue)")
         }
         guard skipMin.low <= skipMax.high else {
             throw InputError(.invalidSkipRange, source: place(.skipMin),
@@ -338,15 +351,18 @@ public struct SearchBounds: Sendable, Hashable {
             }
         }
         // Some window must fit: the smallest window, at some offset, in the longest session choice.
+        // (Every number here is at most the history's length: checked above.)
         let longest = sessions.compactMap { shape.draws(forChoice: $0) }.max() ?? 0
         let k = windowSize.low
         let lowestOffset = max(offset.low, referenceMode ? 0 : k)
         guard lowestOffset <= offset.high, lowestOffset + k <= longest else {
-            throw InputError(
-                .windowDoesNotFit, source: "\(place(.windowSize)), \(place(.offset))",
-                problem: "no window of \(windowSize.low) ... \(windowSize.high) draws at offsets \(offset.low) ... \(offset.high) fits \(longest) draws"
+            let widest = referenceMode ? longest : longest / 2
+            throw Self.fail(
+                "\(place(.windowSize)), \(place(.offset))",
+                "no window of \(windowSize.low) ... \(windowSize.high) draws at offsets \(offset.low) ... \(offset.high) fits \(longest) draws"
                     + (referenceMode ? "" : " with its reverse window before it"),
-                fix: "give offsets from \(referenceMode ? 0 : k) to \(max(0, longest - k)), or smaller windows")
+                k > widest ? "give windows from 1 to \(widest) draws\(referenceMode ? "" : " (a reverse window of as many draws comes before)")"
+                    : "give offsets from \(referenceMode ? 0 : k) to \(longest - k), or smaller windows")
         }
     }
 

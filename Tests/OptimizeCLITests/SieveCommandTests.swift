@@ -185,7 +185,7 @@ struct SieveCommandTests {
             ("frac.json", "[{\"draw\": 5}, {\"draw\": 2.5}]", [], 25, "entry 1"),
             ("sess.json", "[{\"draw\": 5, \"session\": \"midday\"}]", ["--sessions", "evening"], 26, "--sessions"),
             ("empty.json", "[]", [], 27, "empty.json"),
-            ("ok.json", "[{\"draw\": 5}, {\"draw\": 6}]", ["--window", "5"], 28, "--offset"),
+            ("ok.json", "[{\"draw\": 5}, {\"draw\": 6}]", ["--window", "5"], 28, "--window"),
             ("ok.json", "[{\"draw\": 5}, {\"draw\": 6}]", ["--reverse-window", "2", "--reverse-threshold", "0.5"], 28, "--reverse-window"),
             ("ok.json", "[{\"draw\": 5}, {\"draw\": 6}]", ["--skip", "5...2"], 14, "--skip"),
             ("ok.json", "[{\"draw\": 5}, {\"draw\": 6}]", ["--threshold", "1.5"], 15, "--threshold"),

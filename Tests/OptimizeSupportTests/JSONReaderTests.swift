@@ -255,3 +255,36 @@ private func stringDocument(_ body: [UInt8]) -> [UInt8] { [0x22] + body + [0x22]
         #expect(lines == [1, 2])
     }
 }
+
+@Suite("JSONReader: a top-level array read element by element")
+struct JSONReaderStreamingTests {
+    @Test("the elements and their lines are those of the whole-document parse; errors are the same",
+          arguments: ["[]", " [ 1 ]\n", "\u{FEFF}[{\"draw\": 1},\r\n {\"draw\": 2, \"s\": \"a\\u00e9\"},\n[3, [4]]]",
+                      "[1,]", "[1 2]", "[1] x", "[\"\\uD800\\u0041\"]", "[", "{\"a\": 1}", "7"])
+    func sameAsWhole(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        let whole = Result { () throws(JSONSyntaxError) in try JSONReader.parseWithElementLines(bytes) }
+        let streamed = Result { () throws(JSONSyntaxError) -> (JSONValue, [Int]) in
+            switch try JSONReader.document(bytes) {
+            case .other(let value): return (value, [])
+            case .array(var elements):
+                var values: [JSONValue] = []
+                var lines: [Int] = []
+                while let (value, line) = try elements.next() {
+                    values.append(value)
+                    lines.append(line)
+                }
+                return (.array(values), lines)
+            }
+        }
+        switch (whole, streamed) {
+        case (.success(let a), .success(let b)):
+            #expect(a.value == b.0)
+            #expect(a.elementLines == b.1)
+        case (.failure(let a), .failure(let b)):
+            #expect(a == b)
+        default:
+            Issue.record("\(text): whole \(whole), streamed \(streamed)")
+        }
+    }
+}

@@ -191,7 +191,7 @@ struct WindowSearchTests {
         }
         #expect(refused(#"{"skip_min": {"low": 20, "high": 30}, "skip_max": {"low": 5, "high": 10}}"#)?.kind == .invalidSkipRange)
         #expect(refused(#"{"skip_min": 0, "skip_max": {"low": 10, "high": 400}}"#)?.kind == .invalidSearchBounds)
-        #expect(refused(#"{"window_size": {"low": 40, "high": 50}, "offset": {"low": 40, "high": 50}}"#)?.kind == .windowDoesNotFit)
+        #expect(refused(#"{"window_size": {"low": 40, "high": 50}, "offset": {"low": 40, "high": 50}}"#)?.kind == .invalidSearchBounds)  // infeasible bounds: the bounds status
         #expect(refused(#"{"window": 5}"#)?.kind == .invalidSearchBounds)
         #expect(refused(#"{"forward_threshold": {"low": 0, "high": 0.5}}"#)?.kind == .invalidSearchBounds)
         #expect(refused(#"{"sessions": ["evening"]}"#)?.kind == .invalidSearchBounds)

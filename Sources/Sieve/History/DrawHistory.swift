@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A draw history: the observed draws, oldest first, as loaded from a file (docs/semantics.md §1).
 ///
 /// Loading reads the reference's JSON format, CSV with a header row, or plain text; puts the draws in
@@ -76,29 +82,122 @@ public struct DrawHistory: Sendable, Equatable {
     public static func load(
         path: String, format: Format? = nil, sessions: [String]? = nil, newestFirst: Bool = false
     ) throws(InputError) -> DrawHistory {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw InputError(
-                .unreadableFile, source: path, problem: "cannot read the draw history (\(error.localizedDescription))",
-                fix: "check the path and the file's permissions")
-        }
-        let bytes = [UInt8](data)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputError(.malformedHistory, source: path, problem: "the file is not UTF-8 text",
-                             fix: "save the history as UTF-8 JSON, CSV or plain text")
-        }
-        let format = format ?? detectFormat(path: path, text: text)
-        let parsed: [Entry]
-        switch format {
-        case .json: parsed = try parseJSON(text, source: path)
-        case .csv: parsed = try parseCSV(text, source: path)
-        case .text: parsed = try parseText(text, source: path)
-        }
+        // The file's bytes live only while it is parsed: the entries are what is kept.
+        let (format, parsed, checksum) = try readFile(path: path, format: format)
         return try DrawHistory(
             source: path, format: format, parsed: parsed, sessions: sessions, newestFirst: newestFirst,
-            checksum: SHA256.hexDigest(of: bytes))
+            checksum: checksum)
+    }
+
+    static func readFile(path: String, format: Format?) throws(InputError) -> (Format, [Entry], String) {
+        let bytes = try readBytes(path: path)
+        let checksum = SHA256.hexDigest(of: bytes)
+        try checkEncoding(bytes, source: path)
+        let body = bytes.starts(with: utf8BOM) ? 3 : 0
+        let format = format ?? detectFormat(path: path, bytes: bytes, from: body)
+        let parsed: [Entry]
+        switch format {
+        case .json: parsed = try parseJSON(bytes, source: path)
+        case .csv: parsed = try parseCSV(bytes, from: body, source: path)
+        case .text: parsed = try parseText(bytes, from: body, source: path)
+        }
+        return (format, parsed, checksum)
+    }
+
+    static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The file's bytes, read to its end (so that a pipe such as `<(…)` or `/dev/stdin` reads too).
+    static func readBytes(path: String) throws(InputError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw InputError(
+                .unreadableFile, source: path, problem: "cannot read the draw history (\(reason))",
+                fix: "check the path and the file's permissions")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw InputError(.unreadableFile, source: path, problem: "cannot read the draw history (\(String(cString: strerror(errno))))",
+                             fix: "check the path and the file's permissions")
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw InputError(.unreadableFile, source: path, problem: "is a directory, not a draw history",
+                             fix: "give the history file itself")
+        }
+        var bytes: [UInt8] = []
+        // A regular file's size is only a hint: it is read to its end, whatever its size says.
+        let hint = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+        var capacity = max(hint + 1, 1 << 16)
+        var filled = 0
+        while true {
+            if filled == bytes.count {
+                if bytes.count == capacity { capacity *= 2 }
+                bytes.reserveCapacity(capacity)
+                bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count))
+            }
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw InputError(.unreadableFile, source: path, problem: "cannot read the draw history (\(String(cString: strerror(errno))))",
+                                 fix: "check the path and the file's permissions")
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        bytes.removeLast(bytes.count - filled)
+        if filled == 0 {
+            throw InputError(
+                .emptyHistory, source: path,
+                problem: (info.st_mode & S_IFMT) == S_IFREG ? "the file is empty (0 bytes)" : "is empty (0 bytes read; it is not a regular file)",
+                fix: "give a file with at least one draw")
+        }
+        return bytes
+    }
+
+    /// Refuses UTF-16 and UTF-32 files (by their byte-order marks, or the zero bytes of ASCII text
+    /// in them), naming the encoding.
+    static func checkEncoding(_ bytes: [UInt8], source: String) throws(InputError) {
+        func refuse(_ encoding: String) -> InputError {
+            InputError(.malformedHistory, source: source, problem: "the file is \(encoding), not UTF-8",
+                       fix: "save it as UTF-8 (JSON, CSV or plain text)")
+        }
+        let head = Array(bytes.prefix(4))
+        if head.starts(with: [0xFF, 0xFE, 0, 0]) { throw refuse("UTF-32 (little-endian)") }
+        if head.starts(with: [0, 0, 0xFE, 0xFF]) { throw refuse("UTF-32 (big-endian)") }
+        if head.starts(with: [0xFF, 0xFE]) { throw refuse("UTF-16 (little-endian)") }
+        if head.starts(with: [0xFE, 0xFF]) { throw refuse("UTF-16 (big-endian)") }
+        if head.count == 4 {
+            if head[0] != 0 && head[1] == 0 && head[2] == 0 && head[3] == 0 { throw refuse("UTF-32 (little-endian)") }
+            if head[0] == 0 && head[1] == 0 && head[2] == 0 && head[3] != 0 { throw refuse("UTF-32 (big-endian)") }
+        }
+        if head.count >= 2 {
+            if head[0] != 0 && head[1] == 0 { throw refuse("UTF-16 (little-endian)") }
+            if head[0] == 0 && head[1] != 0 { throw refuse("UTF-16 (big-endian)") }
+        }
+    }
+
+    /// Line `number` of a CSV or text file as a string, or the error naming it when it is not UTF-8.
+    static func lineText(_ bytes: ArraySlice<UInt8>, number: Int, source: String) throws(InputError) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var column = 1
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var consumed = bytes.startIndex
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                consumed += UTF8.width(scalar)
+                column += 1
+            case .emptyInput, .error: break loop
+            }
+        }
+        let byte = consumed < bytes.endIndex ? bytes[consumed] : 0
+        throw InputError(.malformedHistory, source: "\(source): line \(number), column \(column)",
+                         problem: "the text is not UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))",
+                         fix: "save it as UTF-8 (the file may be Latin-1 or Windows-1252)")
     }
 
     /// A history built from entries already in memory (for tests and generated data).
@@ -106,12 +205,12 @@ public struct DrawHistory: Sendable, Equatable {
         source: String, format: Format = .json, parsed: [Entry], sessions: [String]? = nil,
         newestFirst: Bool = false, checksum: String = ""
     ) throws(InputError) {
-        let dated = parsed.filter { $0.date != nil }.count
+        let dated = parsed.count(where: { $0.date != nil })
         var order: Order
-        var ordered: [Entry]
+        var ordered = parsed
         if dated == 0 {
             order = newestFirst ? .reversedFileOrder : .fileOrder
-            ordered = newestFirst ? parsed.reversed() : parsed
+            if newestFirst { ordered.reverse() }
         } else {
             if let undated = parsed.first(where: { $0.date == nil }) {
                 throw InputError(
@@ -126,17 +225,21 @@ public struct DrawHistory: Sendable, Equatable {
                     fix: "drop --newest-first: entries are sorted by date, then session")
             }
             order = .dateThenSession
-            ordered = parsed.enumerated().sorted { left, right in
-                let (a, b) = (left.element, right.element)
+            // Stable by construction: ties keep the file's order (fileIndex), whatever the sort.
+            func before(_ a: Entry, _ b: Entry) -> Bool {
                 if a.date != b.date { return a.date! < b.date! }
                 let (rankA, rankB) = (Self.sessionRank(a.session), Self.sessionRank(b.session))
                 if rankA != rankB { return rankA < rankB }
-                return left.offset < right.offset
-            }.map(\.element)
+                return a.fileIndex < b.fileIndex
+            }
+            if !ordered.indices.dropFirst().allSatisfy({ !before(ordered[$0], ordered[$0 - 1]) }) {
+                ordered.sort(by: before)
+            }
         }
         var dropped = 0
         if let sessions {
-            let present = Set(parsed.compactMap(\.session))
+            var present = Set<String>()
+            for entry in ordered { if let session = entry.session { present.insert(session) } }
             for session in sessions where !present.contains(session) {
                 let known = present.sorted()
                 throw InputError(
@@ -146,9 +249,9 @@ public struct DrawHistory: Sendable, Equatable {
                         ? "drop --sessions: the file records no sessions"
                         : "choose among: \(known.joined(separator: ", "))")
             }
-            let kept = ordered.filter { entry in entry.session.map(sessions.contains) ?? false }
-            dropped = ordered.count - kept.count
-            ordered = kept
+            let total = ordered.count
+            ordered.removeAll { entry in !(entry.session.map(sessions.contains) ?? false) }
+            dropped = total - ordered.count
         }
         guard !ordered.isEmpty else {
             throw InputError(
@@ -193,12 +296,13 @@ public struct DrawHistory: Sendable, Equatable {
         }
     }
 
-    static func detectFormat(path: String, text: String) -> Format {
+    static func detectFormat(path: String, bytes: [UInt8], from start: Int) -> Format {
         let lower = path.lowercased()
         if lower.hasSuffix(".json") { return .json }
         if lower.hasSuffix(".csv") { return .csv }
         if lower.hasSuffix(".txt") { return .text }
-        return text.first(where: { !$0.isWhitespace }) == "[" ? .json : .text
+        let first = bytes[start...].first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first == UInt8(ascii: "[") ? .json : .text
     }
 }
 
@@ -246,34 +350,75 @@ extension DrawHistory {
         }
     }
 
+    /// Whether `text` is a calendar date `YYYY-MM-DD` (the Gregorian calendar: February has 29
+    /// days in years divisible by 4, except centuries not divisible by 400).
     static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month), (1...31).contains(day)
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
         else { return false }
-        return true
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
 
-    static func parseJSON(_ text: String, source: String) throws(InputError) -> [Entry] {
-        let document: JSONValue
-        let lines: [Int]
-        do {
-            (document, lines) = try JSONReader.parseWithElementLines(Array(text.utf8))
-        } catch {
-            throw InputError(
-                .malformedHistory, source: "\(source): \(error.description)", problem: "the file is not valid JSON",
-                fix: "correct the JSON there (the reference format is [{\"draw\": 843, \"session\": \"midday\"}, …])")
+    /// One copy of each session name, shared by every entry that names it.
+    struct SessionNames {
+        private var names: [String: String] = [:]
+
+        mutating func intern(_ name: String) -> String {
+            if let known = names[name] { return known }
+            names[name] = name
+            return name
         }
-        guard case .array(let elements) = document else {
+    }
+
+    static func checkedDate(_ date: String?, place: String) throws(InputError) -> String? {
+        guard let date else { return nil }
+        guard isDate(date) else {
+            throw InputError(.malformedHistory, source: "\(place), date", problem: "'\(date)' is not a date",
+                             fix: "write dates as YYYY-MM-DD, a day that exists in that month")
+        }
+        return date
+    }
+
+    /// Reads a JSON history one entry at a time (the document is never held as a tree).
+    static func parseJSON(_ bytes: [UInt8], source: String) throws(InputError) -> [Entry] {
+        func syntax(_ error: JSONSyntaxError, entry: Int?) -> InputError {
+            let place = entry.map { "entry \($0) (line \(error.line), column \(error.column))" } ?? "line \(error.line), column \(error.column)"
+            return InputError(
+                .malformedHistory, source: "\(source): \(place)", problem: error.problem,
+                fix: error.isEncodingError ? "save it as UTF-8 (the file may be Latin-1 or Windows-1252)"
+                    : "correct the JSON there (the reference format is [{\"draw\": 843, \"session\": \"midday\"}, …])")
+        }
+        let document: JSONReader.Document
+        do {
+            document = try JSONReader.document(bytes)
+        } catch {
+            throw syntax(error, entry: nil)
+        }
+        guard case .array(var elements) = document else {
+            let typeName = if case .other(let value) = document { value.typeName } else { "" }
             throw InputError(
-                .malformedHistory, source: source, problem: "the JSON document is \(document.typeName), not an array of draws",
+                .malformedHistory, source: source, problem: "the JSON document is \(typeName), not an array of draws",
                 fix: "write the history as [{\"draw\": 843, \"session\": \"midday\"}, …]")
         }
         var entries: [Entry] = []
-        entries.reserveCapacity(elements.count)
-        for (index, element) in elements.enumerated() {
-            let place = "\(source): entry \(index) (line \(lines[index]))"
+        // About 40 bytes per entry in the reference's format: room without a reallocation, mostly.
+        entries.reserveCapacity(bytes.count / 40 + 1)
+        var names = SessionNames()
+        while true {
+            let index = elements.count
+            let element: JSONValue
+            let line: Int
+            do {
+                guard let next = try elements.next() else { break }
+                (element, line) = next
+            } catch {
+                throw syntax(error, entry: error.problem.hasPrefix("unexpected text after") ? nil : index)
+            }
+            let place = "\(source): entry \(index) (line \(line))"
             guard case .object = element else {
                 throw InputError(.malformedHistory, source: place, problem: "is \(element.typeName), not an object",
                                  fix: "write each draw as {\"draw\": 843, \"session\": \"midday\"}")
@@ -304,43 +449,107 @@ extension DrawHistory {
                 throw InputError(.missingDraw, source: place, problem: "has no draw",
                                  fix: "give every entry a \"draw\" (or a \"full_state\")")
             }
-            let date = try stringField("date")
-            if let date, !isDate(date) {
-                throw InputError(.malformedHistory, source: "\(place), date", problem: "'\(date)' is not a date",
-                                 fix: "write dates as YYYY-MM-DD")
-            }
-            entries.append(Entry(value: value, isFullState: fullState != nil, session: try stringField("session"),
-                                 date: date, fileIndex: index))
+            let date = try checkedDate(try stringField("date"), place: place)
+            let session = try stringField("session").map { names.intern($0) }
+            entries.append(Entry(value: value, isFullState: fullState != nil, session: session, date: date, fileIndex: index))
         }
         return entries
     }
 
-    static func parseCSV(_ text: String, source: String) throws(InputError) -> [Entry] {
-        var rows: [(line: Int, fields: [String])] = []
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            rows.append((number + 1, try csvFields(String(line), place: "\(source): line \(number + 1)")))
-        }
-        guard let header = rows.first else {
-            throw InputError(.emptyHistory, source: source, problem: "the CSV file is empty",
-                             fix: "give a header row (draw,date,session) and one row per draw")
-        }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard let drawColumn = names.firstIndex(of: "draw") else {
-            throw InputError(.missingDraw, source: "\(source): line \(header.line)", problem: "the header row has no 'draw' column",
-                             fix: "start the file with a header row such as draw,date,session")
-        }
-        let dateColumn = names.firstIndex(of: "date")
-        let sessionColumn = names.firstIndex(of: "session")
-        var entries: [Entry] = []
-        for (index, row) in rows.dropFirst().enumerated() {
-            let place = "\(source): line \(row.line)"
-            guard row.fields.count == names.count else {
-                throw InputError(.malformedHistory, source: place, problem: "has \(row.fields.count) fields, the header \(names.count)",
-                                 fix: "give every row one field per header column")
+    /// The records of a CSV file (RFC 4180: quoted fields may hold commas, quotes written twice and
+    /// line breaks; records end with CRLF or LF, the last one perhaps with none), each with the
+    /// line it starts on. Lines holding only whitespace are skipped.
+    static func csvRecords(_ bytes: [UInt8], from start: Int, source: String,
+                           _ body: (_ line: Int, _ fields: [String]) throws(InputError) -> Void) throws(InputError) {
+        var index = start
+        var line = 1
+        let end = bytes.count
+        while index < end {
+            let recordLine = line
+            var fields: [String] = []
+            var field: [UInt8] = []
+            var quoted = false
+            var wasQuoted = false
+            var blank = true
+            func text(_ field: [UInt8]) throws(InputError) -> String {
+                try lineText(field[...], number: recordLine, source: source)
             }
-            let drawText = row.fields[drawColumn].trimmingCharacters(in: .whitespaces)
+            recordLoop: while index < end {
+                let byte = bytes[index]
+                if quoted {
+                    index += 1
+                    if byte == UInt8(ascii: "\"") {
+                        if index < end && bytes[index] == UInt8(ascii: "\"") {
+                            field.append(byte)
+                            index += 1
+                        } else {
+                            quoted = false
+                        }
+                    } else {
+                        if byte == 0x0A { line += 1 }
+                        field.append(byte)
+                    }
+                    continue
+                }
+                switch byte {
+                case 0x0A:
+                    index += 1
+                    line += 1
+                    break recordLoop
+                case 0x0D where index + 1 < end && bytes[index + 1] == 0x0A:
+                    index += 2
+                    line += 1
+                    break recordLoop
+                case UInt8(ascii: ","):
+                    fields.append(try text(field))
+                    field = []
+                    wasQuoted = false
+                    blank = false
+                    index += 1
+                case UInt8(ascii: "\"") where !wasQuoted && field.allSatisfy({ $0 == 0x20 || $0 == 0x09 }):
+                    quoted = true
+                    wasQuoted = true
+                    blank = false
+                    field = []
+                    index += 1
+                default:
+                    if byte != 0x20 && byte != 0x09 && byte != 0x0D { blank = false }
+                    field.append(byte)
+                    index += 1
+                }
+            }
+            guard !quoted else {
+                throw InputError(.malformedHistory, source: "\(source): line \(recordLine)", problem: "a quoted field is not closed",
+                                 fix: "close the field with '\"'")
+            }
+            if blank { continue }
+            fields.append(try text(field))
+            try body(recordLine, fields)
+        }
+    }
+
+    static func parseCSV(_ bytes: [UInt8], from start: Int, source: String) throws(InputError) -> [Entry] {
+        var header: (line: Int, names: [String])?
+        var columns: (draw: Int, date: Int?, session: Int?) = (0, nil, nil)
+        var entries: [Entry] = []
+        var names = SessionNames()
+        try csvRecords(bytes, from: start, source: source) { (line, fields) throws(InputError) in
+            guard let header else {
+                let lowered = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                guard let drawColumn = lowered.firstIndex(of: "draw") else {
+                    throw InputError(.missingDraw, source: "\(source): line \(line)", problem: "the header row has no 'draw' column",
+                                     fix: "start the file with a header row such as draw,date,session")
+                }
+                header = (line, lowered)
+                columns = (drawColumn, lowered.firstIndex(of: "date"), lowered.firstIndex(of: "session"))
+                return
+            }
+            let place = "\(source): line \(line)"
+            guard fields.count == header.names.count else {
+                throw InputError(.malformedHistory, source: place, problem: "has \(fields.count) fields, the header \(header.names.count)",
+                                 fix: "give every row one field per header column (quote fields holding commas: \"a,b\")")
+            }
+            let drawText = fields[columns.draw].trimmingCharacters(in: .whitespaces)
             guard !drawText.isEmpty else {
                 throw InputError(.missingDraw, source: "\(place), draw", problem: "is empty", fix: "give every row a draw")
             }
@@ -350,65 +559,47 @@ extension DrawHistory {
             case .failure(let problem):
                 throw InputError(.invalidDraw, source: "\(place), draw", problem: problem, fix: "write the draw as a non-negative integer")
             }
-            var date = dateColumn.map { row.fields[$0].trimmingCharacters(in: .whitespaces) }
+            var date = columns.date.map { fields[$0].trimmingCharacters(in: .whitespaces) }
             if date?.isEmpty == true { date = nil }
-            if let date, !isDate(date) {
-                throw InputError(.malformedHistory, source: "\(place), date", problem: "'\(date)' is not a date", fix: "write dates as YYYY-MM-DD")
-            }
-            var session = sessionColumn.map { row.fields[$0].trimmingCharacters(in: .whitespaces) }
+            date = try checkedDate(date, place: place)
+            var session = columns.session.map { fields[$0].trimmingCharacters(in: .whitespaces) }
             if session?.isEmpty == true { session = nil }
-            entries.append(Entry(value: value, session: session, date: date, fileIndex: index))
+            entries.append(Entry(value: value, session: session.map { names.intern($0) }, date: date, fileIndex: entries.count))
+        }
+        guard header != nil else {
+            throw InputError(.emptyHistory, source: source, problem: "the CSV file is empty",
+                             fix: "give a header row (draw,date,session) and one row per draw")
         }
         return entries
     }
 
-    /// Splits one CSV line (RFC 4180 quoting, no line breaks inside fields).
-    static func csvFields(_ line: String, place: String) throws(InputError) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var iterator = Array(line).makeIterator()
-        var pending: Character? = iterator.next()
-        while let character = pending {
-            pending = iterator.next()
-            if quoted {
-                if character == "\"" {
-                    if pending == "\"" {
-                        current.append("\"")
-                        pending = iterator.next()
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    current.append(character)
-                }
-            } else if character == "\"" && current.isEmpty {
-                quoted = true
-            } else if character == "," {
-                fields.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
+    /// The lines of a text or CSV file, ending in LF or CRLF (the last one perhaps in none), each
+    /// without its ending, with its 1-based number.
+    static func lines(_ bytes: [UInt8], from start: Int, _ body: (_ number: Int, _ line: ArraySlice<UInt8>) throws(InputError) -> Void) throws(InputError) {
+        var number = 1
+        var lineStart = start
+        while lineStart < bytes.count {
+            var lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            let next = lineEnd + 1
+            if lineEnd > lineStart && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            try body(number, bytes[lineStart..<lineEnd])
+            number += 1
+            lineStart = next
         }
-        guard !quoted else {
-            throw InputError(.malformedHistory, source: place, problem: "a quoted field is not closed", fix: "close the field with '\"'")
-        }
-        fields.append(current)
-        return fields
     }
 
-    static func parseText(_ text: String, source: String) throws(InputError) -> [Entry] {
+    static func parseText(_ bytes: [UInt8], from start: Int, source: String) throws(InputError) -> [Entry] {
         var entries: [Entry] = []
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = Substring(rawLine)
+        try lines(bytes, from: start) { (number, bytes) throws(InputError) in
+            let text = try lineText(bytes, number: number, source: source)
+            var line = Substring(text)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { continue }
+            if trimmed.isEmpty { return }
             switch integer(trimmed) {
             case .success(let value): entries.append(Entry(value: value, fileIndex: entries.count))
             case .failure(let problem):
-                throw InputError(.invalidDraw, source: "\(source): line \(number + 1)", problem: "'\(trimmed)' \(problem)",
+                throw InputError(.invalidDraw, source: "\(source): line \(number)", problem: "'\(trimmed)' \(problem)",
                                  fix: "write one non-negative integer per line (# starts a comment)")
             }
         }

@@ -34,8 +34,10 @@ public enum DrawHistoryFormat: String, Sendable, CaseIterable {
 
 /// CSV text (RFC 4180 quoting).
 enum CSVText {
+    /// The field, quoted when it holds a comma, a quote or a line break (scalars, not characters:
+    /// "\r\n" is one character, equal to neither "\r" nor "\n").
     static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -45,6 +45,14 @@ public struct SeedRange: Sendable, Hashable, CustomStringConvertible {
         func bound(_ text: String) throws(InputError) -> UInt128 {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed == "2^64" { return UInt128(1) << 64 }
+            // 2^64 in decimal or hexadecimal, like "2^64" (no 64-bit integer holds it).
+            let cleaned = trimmed.replacingOccurrences(of: "_", with: "")
+            let wide = cleaned.lowercased().hasPrefix("0x") ? UInt128(cleaned.dropFirst(2), radix: 16) : UInt128(cleaned)
+            if let wide, wide == UInt128(1) << 64 { return wide }
+            if let wide, wide > UInt128(1) << 64 {
+                throw InputError(.seedRangeBeyondWidth, source: option, problem: "'\(trimmed)' is beyond 2^64",
+                                 fix: "end the range at 2^64 at most")
+            }
             guard let value = UnsignedIntegerText.parse(trimmed) else {
                 throw InputError(
                     .invalidSeed, source: option, problem: "'\(trimmed)' is not an unsigned integer",

@@ -46,11 +46,17 @@ public struct SievePlan: Sendable {
             throw InputError(.windowDoesNotFit, source: "--window", problem: "a window of \(p.window) draws",
                              fix: "give a window of at least 1 draw")
         }
-        guard p.offset >= 0, p.offset + p.window <= n else {
+        guard p.window <= n else {
+            throw InputError(
+                .windowDoesNotFit, source: "--window", problem: "a window of \(p.window) draws does not fit \(source)'s \(n) draws",
+                fix: "give a window from 1 to \(n) draws")
+        }
+        // Checked without overflow: offset + window ≤ n.
+        guard p.offset >= 0, p.offset <= n - p.window else {
             throw InputError(
                 .windowDoesNotFit, source: "--offset",
                 problem: "the window of \(p.window) draws at offset \(p.offset) does not fit \(source)'s \(n) draws",
-                fix: n >= p.window ? "give an offset from 0 to \(n - p.window), or a smaller window" : "give a window of at most \(n) draws")
+                fix: "give an offset from 0 to \(n - p.window), or a smaller window")
         }
         guard p.skips.count <= SIEVE_MAX_SKIPS_PER_PASS else {
             throw InputError(
@@ -73,7 +79,9 @@ public struct SievePlan: Sendable {
                                  problem: "reference mode reads the forward window backwards, so it has k = \(p.window) draws",
                                  fix: "drop --reverse-window in reference mode")
             }
-            forwardPositions = (b &+ UInt64(p.offset), 1)
+            let (start, overflow) = b.addingReportingOverflow(UInt64(p.offset))
+            guard !overflow else { throw Self.burnOverflow(burn: b, reach: UInt64(p.offset)) }
+            forwardPositions = (start, 1)
             if p.hasReverse {
                 reverse = forward.reversed()
                 reversePositions = forwardPositions
@@ -121,8 +129,9 @@ public struct SievePlan: Sendable {
         var last: UInt64 = 0
         for (c, count) in [(forwardPositions, forward.count), (reversePositions, reverse.count)] where count > 0 {
             guard let low = position(c, 0, p.skips.lowerBound), let high = position(c, count - 1, p.skips.upperBound) else {
-                throw InputError(.invalidOption, source: "--burn", problem: "the stream positions overflow 64 bits",
-                                 fix: "give a smaller burn-in, offset or skip range")
+                // Without the burn-in the positions fit (offsets and windows are below 2^63, skips below 2^32).
+                let reach = position((0, c.c1), count - 1, p.skips.upperBound) ?? .max
+                throw Self.burnOverflow(burn: b, reach: reach)
             }
             first = min(first, low)
             last = max(last, high)
@@ -193,6 +202,12 @@ public struct SievePlan: Sendable {
         case .strided:
             return UInt64(forwardDraws.count + reverseDraws.count + 1) * UInt64(parameters.skips.count) * 64
         }
+    }
+
+    static func burnOverflow(burn: UInt64, reach: UInt64) -> InputError {
+        InputError(.invalidOption, source: "--burn",
+                   problem: "burn-in \(burn) puts the window's stream positions past 2^64 (the window reaches \(reach) outputs further)",
+                   fix: "give a burn-in from 0 to \(UInt64.max - reach)")
     }
 
     /// Low-bit classes: for java_lcg and lcg32 mod 2^32 with an even M, an output's low T bits

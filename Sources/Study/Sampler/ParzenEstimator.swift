@@ -74,9 +74,11 @@ struct EstimatorDimension: Sendable {
             return .float(min(max(number, low), high))
         case .integer(let low, let high, _, let step):
             let number = log ? Foundation.exp(x) : x
+            // In unsigned arithmetic, so that a range as wide as Int.min ... Int.max works.
+            let cells = UInt64(bitPattern: Int64(high &- low)) / UInt64(step)
             let cell = ((number - Double(low)) / Double(step)).rounded(.toNearestOrEven)
-            let clampedCell = min(max(cell, 0), Double((high - low) / step))
-            return .integer(low + Int(clampedCell) * step)
+            let clampedCell: UInt64 = cell.isNaN || cell <= 0 ? 0 : cell >= Double(cells) ? cells : UInt64(cell)
+            return .integer(low &+ Int(bitPattern: UInt(clampedCell &* UInt64(step))))
         case .categorical(let choices):
             return .categorical(choices[min(max(Int(x), 0), choices.count - 1)])
         }

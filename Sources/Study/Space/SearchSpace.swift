@@ -115,9 +115,8 @@ public struct SearchSpace: Sendable, Hashable {
         case .integer(let low, let high, let log, let step):
             guard low <= high else { throw fail("low \(low) is above high \(high)", "give low ≤ high") }
             guard step > 0 else { throw fail("step \(step) is not positive", "give a step ≥ 1") }
-            guard high.subtractingReportingOverflow(low).overflow == false,
-                  (high - low) % step == 0
-            else {
+            // high − low as unsigned: it fits 64 bits whenever low ≤ high (Int.min ... Int.max included).
+            guard UInt64(bitPattern: Int64(high &- low)) % UInt64(step) == 0 else {
                 throw fail("high − low is not a multiple of step \(step)", "give a high that lies on the grid low + k·step")
             }
             if log {

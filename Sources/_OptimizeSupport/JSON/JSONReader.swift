@@ -5,6 +5,8 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     public let column: Int
     public let problem: String
     public var description: String { "line \(line), column \(column): \(problem)" }
+    /// Whether the bytes are not UTF-8 (rather than UTF-8 that is not JSON).
+    public var isEncodingError: Bool { problem.hasPrefix("the text is not UTF-8") }
 }
 
 /// The one JSON reader (RFC 8259): strict UTF-8 (a leading byte-order mark is allowed), escapes
@@ -14,6 +16,9 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 /// ```swift
 /// let value = try JSONReader.parse(#"[{"draw": 843}]"#)
 /// let (entries, lines) = try JSONReader.parseWithElementLines(Array(text.utf8))  // where each entry starts
+/// if case .array(var elements) = try JSONReader.document(bytes) {     // one element at a time
+///     while let (element, line) = try elements.next() { … }
+/// }
 /// ```
 public enum JSONReader {
     /// The deepest nesting accepted (deeper documents are refused, never a stack overflow).
@@ -46,7 +51,78 @@ public enum JSONReader {
         return (value, parser.elementLines)
     }
 
-    private struct Parser {
+    /// A document whose top-level array is read one element at a time (so that a large file's
+    /// elements need never be in memory together), or any other document, read whole.
+    public enum Document {
+        case array(ArrayElements)
+        case other(JSONValue)
+    }
+
+    /// Starts reading a document: a top-level array is returned unread, to be read element by
+    /// element with the same rules as ``parse(_:)-(String)``; any other document is read whole.
+    public static func document(_ bytes: [UInt8]) throws(JSONSyntaxError) -> Document {
+        var parser = Parser(bytes: bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            parser.index = 3
+            parser.lineStart = 3
+        }
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "[") else {
+            let value = try parser.value(depth: 0)
+            parser.skipWhitespace()
+            guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON document") }
+            return .other(value)
+        }
+        parser.index += 1
+        return .array(ArrayElements(parser: parser))
+    }
+
+    /// The elements of a top-level array, read one at a time by ``next()``.
+    public struct ArrayElements {
+        fileprivate var parser: Parser
+        private var finished = false
+        /// The elements read so far.
+        public private(set) var count = 0
+
+        fileprivate init(parser: Parser) { self.parser = parser }
+
+        /// The next element and the line it starts on, or nil after the last one (the rest of the
+        /// document checked: nothing but whitespace after the array).
+        public mutating func next() throws(JSONSyntaxError) -> (value: JSONValue, line: Int)? {
+            guard !finished else { return nil }
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count else {
+                throw parser.error(count == 0 ? "the document ends where a value was expected" : "the document ends inside an array (missing ']')")
+            }
+            if parser.bytes[parser.index] == UInt8(ascii: "]") && count == 0 {
+                return try finish()
+            }
+            if count > 0 {
+                if parser.bytes[parser.index] == UInt8(ascii: ",") {
+                    parser.index += 1
+                    parser.skipWhitespace()
+                } else {
+                    try parser.expect(UInt8(ascii: "]"), "',' or ']' after an array element")
+                    parser.index -= 1
+                    return try finish()
+                }
+            }
+            let line = parser.line
+            let value = try parser.value(depth: 1)
+            count += 1
+            return (value, line)
+        }
+
+        private mutating func finish() throws(JSONSyntaxError) -> (value: JSONValue, line: Int)? {
+            parser.index += 1
+            parser.skipWhitespace()
+            guard parser.index == parser.bytes.count else { throw parser.error("unexpected text after the JSON document") }
+            finished = true
+            return nil
+        }
+    }
+
+    fileprivate struct Parser {
         let bytes: [UInt8]
         var index = 0
         var line = 1
@@ -57,6 +133,11 @@ public enum JSONReader {
 
         func error(_ problem: String) -> JSONSyntaxError {
             JSONSyntaxError(line: line, column: column, problem: problem)
+        }
+
+        /// An error at byte `position` of the current line.
+        func error(_ problem: String, at position: Int) -> JSONSyntaxError {
+            JSONSyntaxError(line: line, column: position - lineStart + 1, problem: problem)
         }
 
         mutating func skipWhitespace() {
@@ -222,7 +303,7 @@ public enum JSONReader {
                     case UInt8(ascii: "t"): scalars.append("\t")
                     case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
                     default:
-                        index -= 1
+                        index -= 2
                         throw error("an unknown escape '\\\(Character(Unicode.Scalar(escape)))' in a string")
                     }
                 case 0x80...:
@@ -235,29 +316,35 @@ public enum JSONReader {
             throw error("the document ends inside a string (missing '\"')")
         }
 
-        /// The scalar of `\uXXXX` (the `\u` already read), joining a surrogate pair.
+        /// The scalar of `\uXXXX` (the `\u` already read), joining a surrogate pair; errors point
+        /// at the escape.
         mutating func unicodeEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
-            let high = try hex4()
+            let start = index - 2
+            func hex(_ value: UInt32) -> String {
+                let digits = String(value, radix: 16, uppercase: true)
+                return "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            }
+            let high = try hex4(escapeStart: start)
             switch high {
             case 0xD800...0xDBFF:
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw error("a high surrogate \\u\(String(high, radix: 16, uppercase: true)) is not followed by a low surrogate")
+                    throw error("a high surrogate \(hex(high)) is not followed by a low surrogate (an invalid \\u escape)", at: start)
                 }
                 index += 2
-                let low = try hex4()
+                let low = try hex4(escapeStart: index - 2)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error("a high surrogate is followed by \\u\(String(low, radix: 16, uppercase: true)), which is not a low surrogate")
+                    throw error("a high surrogate \(hex(high)) is followed by \(hex(low)), which is not a low surrogate (an invalid \\u escape)", at: start)
                 }
                 return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))!
             case 0xDC00...0xDFFF:
-                throw error("a low surrogate \\u\(String(high, radix: 16, uppercase: true)) without a high surrogate before it")
+                throw error("a low surrogate \(hex(high)) without a high surrogate before it (an invalid \\u escape)", at: start)
             default:
                 return Unicode.Scalar(high)!
             }
         }
 
-        mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
-            guard index + 4 <= bytes.count else { throw error("\\u needs four hexadecimal digits") }
+        mutating func hex4(escapeStart: Int) throws(JSONSyntaxError) -> UInt32 {
+            guard index + 4 <= bytes.count else { throw error("the escape \\u needs four hexadecimal digits", at: escapeStart) }
             var value: UInt32 = 0
             for offset in 0..<4 {
                 let byte = bytes[index + offset]
@@ -266,7 +353,7 @@ public enum JSONReader {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
                 case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
                 case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: throw error("\\u needs four hexadecimal digits")
+                default: throw error("the escape \\u needs four hexadecimal digits", at: escapeStart)
                 }
                 value = value << 4 | UInt32(digit)
             }

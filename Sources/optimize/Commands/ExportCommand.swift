@@ -20,10 +20,13 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Where to write the files (default: DIR/export).")
     var out: String?
 
+    @Option(help: "The draw history, if it moved since the search ran (it must be the same file).")
+    var draws: String?
+
     func run() throws {
         try reportingErrors {
             let output = out ?? (directory as NSString).appendingPathComponent("export")
-            let paths = try RunExport.write(run: directory, to: output)
+            let paths = try RunExport.write(run: directory, to: output, historyPath: draws)
             for path in paths { print(path) }
         }
     }

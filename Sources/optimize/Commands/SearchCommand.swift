@@ -36,7 +36,7 @@ struct SearchCommand: ParsableCommand {
     var seeds: String
 
     @Option(parsing: .unconditional, help: "Trials in the run.")
-    var trials: Int = 50
+    var trials: String = "50"
 
     @Option(parsing: .unconditional, help: "The sampler's seed: the same seed, history and options give the same run.")
     var seed: String
@@ -95,6 +95,8 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let stop = SignalStop()
+            _ = try parseModulus(modulus)
+            _ = try parseInteger(trials, option: "--trials", range: 1...Int.max, meaning: "a number of trials")
             let loaded = try history.load()
             let selection = try backendOptions.select()
             var settings = try makeSettings(history: loaded)
@@ -121,8 +123,9 @@ struct SearchCommand: ParsableCommand {
             historyFile: history.draws, historyPath: URL(fileURLWithPath: history.draws).standardizedFileURL.path,
             historyFormat: history.drawsFormat, newestFirst: history.newestFirst, historyChecksum: loaded.checksum,
             prng: generator.family.name, prngParameters: try family.parameterValues(),
-            modulus: try parseUnsignedInteger(modulus, option: "--modulus"), seeds: seedRange, referenceMode: referenceMode,
-            fullReverse: fullReverse, backend: "cpu", objective: objectiveValue, alpha: alpha, trials: trials,
+            modulus: try parseModulus(modulus), seeds: seedRange, referenceMode: referenceMode,
+            fullReverse: fullReverse, backend: "cpu", objective: objectiveValue, alpha: alpha,
+            trials: try parseInteger(trials, option: "--trials", range: 1...Int.max, meaning: "a number of trials"),
             samplerSeed: samplerSeed, chunkSize: chunk,
             chanceSampleSize: Int(clamping: try parseUnsignedInteger(chanceSample, option: "--chance-sample")), bounds: bounds)
         try settings.validate(shape: shape, boundsSource: config ?? "the default bounds")

@@ -24,13 +24,13 @@ struct SieveCommand: ParsableCommand {
     @OptionGroup var family: FamilyOptions
 
     @Option(parsing: .unconditional, help: "k: draws in the forward window.")
-    var window: Int
+    var window: String
 
     @Option(parsing: .unconditional, help: "o: index of the window's first draw in the (filtered) history.")
-    var offset: Int
+    var offset: String
 
     @Option(parsing: .unconditional, help: "kr: draws in the reverse window, just before the forward one (default k).")
-    var reverseWindow: Int?
+    var reverseWindow: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("The skips to test: skip_min...skip_max, or one skip.", valueName: "a...b"))
     var skip: String
@@ -39,13 +39,13 @@ struct SieveCommand: ParsableCommand {
     var threshold: String?
 
     @Option(parsing: .unconditional, help: "The forward matches needed, instead of --threshold.")
-    var minMatches: Int?
+    var minMatches: String?
 
     @Option(parsing: .unconditional, help: "τr: the fraction of the reverse window that must match; runs the reverse test.")
     var reverseThreshold: String?
 
     @Option(parsing: .unconditional, help: "The reverse matches needed, instead of --reverse-threshold.")
-    var reverseMinMatches: Int?
+    var reverseMinMatches: String?
 
     @Flag(help: "Test the reverse window over every seed, not only forward survivors (reports reverse-only survivors).")
     var fullReverse = false
@@ -96,6 +96,7 @@ struct SieveCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let stop = SignalStop()
+            _ = try parseModulus(modulus)
             let loaded = try history.load()
             let (plan, seedRange) = try makePlan(history: loaded)
             let shardSpec = try parseShard()
@@ -140,7 +141,8 @@ struct SieveCommand: ParsableCommand {
     func makePlan(history loaded: DrawHistory) throws(InputError) -> (SievePlan, SeedRange) {
         let configuration = try family.configuration()
         let seedRange = try SeedRange.parse(seeds, family: configuration.family)
-        func matches(_ value: Int, _ option: String) throws(InputError) -> Threshold {
+        func matches(_ text: String, _ option: String) throws(InputError) -> Threshold {
+            let value = try parseInteger(text, option: option, meaning: "a count of matches")
             guard value >= 0 else {
                 throw InputError(.invalidThreshold, source: option, problem: "\(value) matches", fix: "give a count of at least 0")
             }
@@ -150,7 +152,7 @@ struct SieveCommand: ParsableCommand {
         if let threshold {
             forward = try Threshold(fraction: threshold, option: "--threshold")
         } else {
-            forward = try matches(minMatches ?? 0, "--min-matches")
+            forward = try matches(minMatches ?? "0", "--min-matches")
         }
         var reverse: Threshold?
         if let reverseThreshold {
@@ -158,11 +160,15 @@ struct SieveCommand: ParsableCommand {
         } else if let reverseMinMatches {
             reverse = try matches(reverseMinMatches, "--reverse-min-matches")
         }
+        let draws = "a number of draws"
+        let window = try parseInteger(window, option: "--window", meaning: draws)
+        let offset = try parseInteger(offset, option: "--offset", meaning: "an index of a draw")
+        let reverseWindow = try reverseWindow.map { text throws(InputError) in try parseInteger(text, option: "--reverse-window", meaning: draws) }
         guard offset >= 0 else {
             throw InputError(.windowDoesNotFit, source: "--offset", problem: "offset \(offset) is negative", fix: "give an offset of at least 0")
         }
         let parameters = SieveParameters(
-            prng: configuration, modulus: try parseUnsignedInteger(modulus, option: "--modulus"), window: window, offset: offset,
+            prng: configuration, modulus: try parseModulus(modulus), window: window, offset: offset,
             reverseWindow: reverseWindow, skips: try parseSkipRange(skip), burn: try parseUnsignedInteger(burn, option: "--burn"),
             forwardThreshold: forward, reverseThreshold: reverse, reverseScope: fullReverse ? .fullRange : .forwardSurvivors,
             referenceMode: referenceMode)

@@ -13,11 +13,15 @@ struct TellCommand: ParsableCommand {
     @Argument(help: "The study's directory.")
     var directory: String
 
-    @Argument(help: "The trial's number, as `optimize ask` printed it.")
-    var trial: Int
+    /// The trial's number and its value. One array that takes every word no option claims, so that
+    /// negative values (`-3.5`) and numbers are values, never taken for options.
+    @Argument(parsing: .allUnrecognized,
+              help: ArgumentHelp("The trial's number, as `optimize ask` printed it, then the objective's value (a finite number, negative ones included).",
+                                 valueName: "trial> <value"))
+    var operands: [String] = []
 
-    @Argument(help: "The objective's value (a finite number).")
-    var value: String?
+    var trial: Int { operands.first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0 }
+    var value: String? { operands.count > 1 ? operands[1] : nil }
 
     @Flag(help: "The evaluation failed.")
     var failed = false
@@ -25,11 +29,23 @@ struct TellCommand: ParsableCommand {
     @Flag(help: "The evaluation was stopped early; VALUE, if given, is its last intermediate value.")
     var pruned = false
 
-    @Option(help: "With --pruned: the step the evaluation reached.")
+    @Option(parsing: .unconditional, help: "With --pruned: the step the evaluation reached.")
     var step: Int?
 
     func validate() throws {
         try validating { () throws(InputError) in
+            guard let first = operands.first else {
+                throw InputError(.invalidOption, source: "TRIAL", problem: "no trial given",
+                                 fix: "give the trial's number, as `optimize ask` printed it, then its value")
+            }
+            guard Int(first.trimmingCharacters(in: .whitespaces)) != nil else {
+                throw InputError(.invalidOption, source: "TRIAL", problem: "'\(first)' is not a trial number",
+                                 fix: "give the trial's number, as `optimize ask` printed it")
+            }
+            guard operands.count <= 2 else {
+                throw InputError(.invalidOption, source: "VALUE", problem: "more than one value given (\(operands.dropFirst().joined(separator: " ")))",
+                                 fix: "give one value")
+            }
             if failed, value != nil || pruned {
                 throw InputError(.invalidOption, source: "--failed", problem: "given with a value or --pruned",
                                  fix: "tell a value, or --failed alone, or --pruned")
