@@ -131,50 +131,48 @@ public struct TrialOutcome: Sendable, Codable {
     public let objective: String
     public let result: Result
 
+    /// The trial's state, its evaluation (complete trials) and its reason (pruned and failed ones),
+    /// taken from ``result`` once. (Stored rather than computed by matching `result` in each
+    /// accessor: Swift 6.3's optimizer crashes on such accessors inlined into callers.)
+    public let state: TrialState
+    public let evaluation: Evaluation?
+    /// Why the trial was pruned, or how it failed.
+    public let reason: String?
+
     public init(trial: Int, parameters: TrialParameters, objective: String, result: Result) {
         self.trial = trial
         self.parameters = parameters
         self.objective = objective
         self.result = result
+        switch result {
+        case .complete(let evaluation):
+            (state, self.evaluation, reason) = (.complete, evaluation, nil)
+        case .pruned(let reason):
+            (state, evaluation, self.reason) = (.pruned, nil, reason)
+        case .failed(let reason):
+            (state, evaluation, self.reason) = (.failed, nil, reason)
+        }
     }
 
     // MARK: What reports read
 
-    public var state: TrialState {
-        switch result {
-        case .complete: .complete
-        case .pruned: .pruned
-        case .failed: .failed
-        }
-    }
+    // Not inlined: Swift 6.3's optimizer miscompiles (crashes on) these optional chains through a
+    // borrowed outcome when they are inlined into callers in other modules.
 
-    public var evaluation: Evaluation? {
-        if case .complete(let evaluation) = result { return evaluation }
-        return nil
-    }
-
-    public var score: Double? { evaluation?.score }
-    public var counts: Counts? { evaluation?.counts }
-    public var significance: Significance? { evaluation?.significance }
-    public var chance: ChanceExpectation? { evaluation?.chance }
-    public var sieve: Sieve? { evaluation?.sieve }
-    public var strongest: ListedSurvivor? { evaluation?.strongest }
-    public var survivorFile: String? { evaluation?.survivors.file }
-    public var survivorBytes: UInt64? { evaluation?.survivors.bytes }
-
-    /// Why the trial was pruned, or how it failed.
-    public var reason: String? {
-        switch result {
-        case .complete: nil
-        case .pruned(let reason), .failed(let reason): reason
-        }
-    }
+    @inline(never) public var score: Double? { evaluation?.score }
+    @inline(never) public var counts: Counts? { evaluation?.counts }
+    @inline(never) public var significance: Significance? { evaluation?.significance }
+    @inline(never) public var chance: ChanceExpectation? { evaluation?.chance }
+    @inline(never) public var sieve: Sieve? { evaluation?.sieve }
+    @inline(never) public var strongest: ListedSurvivor? { evaluation?.strongest }
+    @inline(never) public var survivorFile: String? { evaluation?.survivors.file }
+    @inline(never) public var survivorBytes: UInt64? { evaluation?.survivors.bytes }
 
     /// kr: the reverse window's draws.
-    public var reverseWindow: Int { sieve?.parameters.reverseWindow ?? parameters.windowSize }
+    @inline(never) public var reverseWindow: Int { sieve?.parameters.reverseWindow ?? parameters.windowSize }
 
     /// The expected bidirectional survivors by chance (the model's value, before the conservative bound).
-    public var chanceBidirectional: Double? { chance?.expected(.bidirectional) }
+    @inline(never) public var chanceBidirectional: Double? { chance?.expected(.bidirectional) }
 
     // MARK: The record
 
@@ -201,17 +199,15 @@ public struct TrialOutcome: Sendable, Codable {
             } else {
                 try container.encodeNil(forKey: .strongest)
             }
-        case .pruned(let reason), .failed(let reason):
+        case .pruned, .failed:
             try container.encode(objective, forKey: .objective)
-            try container.encode(reason, forKey: .reason)
+            try container.encode(reason ?? "", forKey: .reason)
         }
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        trial = try container.decode(Int.self, forKey: .trial)
-        parameters = try container.decode(TrialParameters.self, forKey: .params)
-        objective = try container.decode(String.self, forKey: .objective)
+        let result: Result
         switch try container.decode(TrialState.self, forKey: .state) {
         case .complete:
             result = .complete(Evaluation(
@@ -227,5 +223,7 @@ public struct TrialOutcome: Sendable, Codable {
         case .failed:
             result = .failed(reason: try container.decode(String.self, forKey: .reason))
         }
+        self.init(trial: try container.decode(Int.self, forKey: .trial), parameters: try container.decode(TrialParameters.self, forKey: .params),
+                  objective: try container.decode(String.self, forKey: .objective), result: result)
     }
 }

@@ -52,10 +52,10 @@ final class SearchDisplay {
     }
 
     private var bestText: String {
-        guard let best else { return "best: none yet" }
-        var text = "best: trial \(best.trial) score " + String(format: "%.4g", best.score ?? 0)
-        if let found = best.strongest { text += " (seed \(found.seed) skip \(found.skip))" }
-        return text
+        guard let trial = best?.trial, let evaluation = best?.evaluation else { return "best: none yet" }
+        let score = String(format: "%.4g", evaluation.score)
+        let found = evaluation.strongest.map { " (seed \($0.seed) skip \($0.skip))" } ?? ""
+        return "best: trial \(trial) score \(score)\(found)"
     }
 
     private func show(_ progress: SieveSweep.Progress?, force: Bool) {
