@@ -75,6 +75,24 @@ struct SessionNameTests {
         #expect(!bestSessions.isEmpty && bestSessions.allSatisfy(Self.names.contains))
     }
 
+    @Test("a session named all next to midday (default choices every entry, [\"all\"], midday) runs, and summarize reads it")
+    func sessionNamedAllNextToMidday() throws {
+        let directory = try setUp()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Before: run.json written, then a crash building the space ("a choice is listed twice").
+        let entries = (0..<120).map { #"{"draw": \#(($0 * 7919) % 1000), "session": "\#($0 % 2 == 0 ? "all" : "midday")"}"# }
+        try Data(("[" + entries.joined(separator: ",") + "]").utf8).write(to: directory.appendingPathComponent("h.json"))
+        let result = try Optimize.run(arguments(out: "run", trials: 6), in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        for record in try records(directory, "run") {
+            guard let sieve = record["sieve"] as? [String: Any] else { continue }
+            let all = (record["params"] as? [String: Any])?["sessions"] as? String == "all"
+            #expect(sieve["draws"] as? Int == (all ? 120 : 60), "\(record)")
+        }
+        let summary = try Optimize.run(["summarize", "run"], in: directory)
+        #expect(summary.status == 0, "\(summary.stderr)")
+    }
+
     @Test("a session choice given as a list names sessions exactly; a refused search leaves no directory")
     func refusedSearchLeavesNothing() throws {
         let directory = try setUp()
