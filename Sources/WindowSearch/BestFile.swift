@@ -117,7 +117,7 @@ public struct BestFile: Encodable, Sendable {
         best = Best(
             bestTrialNumber: trial.trial, bestValue: trial.score, bestBidirectionalCount: counts?.bidirectional ?? 0,
             bestParams: p, windowSize: p.windowSize, offset: p.offset, skipMin: p.skipMin, skipMax: p.skipMax,
-            sessions: HistoryShape.sessions(ofChoice: p.sessions) ?? shape.sessionCounts.map(\.name),
+            sessions: p.sessions.names ?? shape.sessionCounts.map(\.name),
             forwardThreshold: Double(p.forwardThreshold) ?? 0, reverseThreshold: Double(p.reverseThreshold) ?? 0,
             prngType: p.prng, seedCount: Self.seedCount(settings.seeds), optimizationScore: trial.score,
             forwardCount: counts?.forward ?? 0, reverseCount: counts?.reverse, bidirectionalCount: counts?.bidirectional ?? 0,

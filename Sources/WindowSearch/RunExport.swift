@@ -116,7 +116,7 @@ public enum RunExport {
         let b = outcome.counts?.bidirectional ?? 0
         let r = outcome.counts?.reverse ?? b
         let union = max(1, f + r - b)
-        let sessions = HistoryShape.sessions(ofChoice: p.sessions) ?? shape.sessionCounts.map(\.name)
+        let sessions = p.sessions.names ?? shape.sessionCounts.map(\.name)
         return [
             ("window_size", .integer(p.windowSize)), ("offset", .integer(p.offset)),
             ("skip_min", .integer(p.skipMin)), ("skip_max", .integer(p.skipMax)), ("skip_range", .integer(p.skipMax - p.skipMin)),

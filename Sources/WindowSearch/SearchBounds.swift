@@ -22,8 +22,10 @@ import Study
 /// ```
 ///
 /// A number (or a string, for sessions and prng) fixes an entry; `{"low", "high", "step"}` gives a
-/// range; `{"choices": [...]}` a list. Sessions are `"all"` (no filter), one session, or sessions
-/// joined by `+` (`"midday+evening"` keeps both and drops entries without a session).
+/// range; `{"choices": [...]}` a list. A session choice is `"all"` (no filter) or a list of session
+/// names (`["midday", "evening"]` keeps both and drops entries without a session; `["all"]` keeps
+/// a session named `all`); a string other than `"all"` is one session, or sessions joined by `+`,
+/// as runs of version 0.1.0 wrote them (``SessionChoice``).
 public struct SearchBounds: Sendable, Hashable {
     /// Integers `low ... high` on the grid `low + k·step`; fixed when `low == high`.
     public struct IntegerRange: Sendable, Hashable {
@@ -89,14 +91,14 @@ public struct SearchBounds: Sendable, Hashable {
     public var skipMax: IntegerRange
     public var forwardThreshold: FractionRange
     public var reverseThreshold: FractionRange
-    /// Session choices: `all`, a session, or sessions joined by `+`.
-    public var sessions: [String]
+    /// Session choices: every entry, or a list of sessions.
+    public var sessions: [SessionChoice]
     /// Family choices, by name.
     public var prngs: [String]
 
     public init(windowSize: IntegerRange, offset: IntegerRange, burn: IntegerRange, skipMin: IntegerRange,
                 skipMax: IntegerRange, forwardThreshold: FractionRange, reverseThreshold: FractionRange,
-                sessions: [String], prngs: [String]) {
+                sessions: [SessionChoice], prngs: [String]) {
         self.windowSize = windowSize
         self.offset = offset
         self.burn = burn
@@ -155,7 +157,7 @@ public struct SearchBounds: Sendable, Hashable {
             case .skipMax: bounds.skipMax = try integerRange(value, place)
             case .forwardThreshold: bounds.forwardThreshold = try fractionRange(value, place)
             case .reverseThreshold: bounds.reverseThreshold = try fractionRange(value, place)
-            case .sessions: bounds.sessions = try choices(value, place)
+            case .sessions: bounds.sessions = try sessionChoices(value, place)
             case .prng: bounds.prngs = try choices(value, place)
             }
         }
@@ -250,6 +252,37 @@ public struct SearchBounds: Sendable, Hashable {
         }
     }
 
+    /// Session choices: one choice (`"all"`, a joined string), a list of choices, `{"choices": [...]}`
+    /// or `{"value": choice}`, where a choice is a string or a list of names.
+    static func sessionChoices(_ value: JSONValue, _ place: String) throws(InputError) -> [SessionChoice] {
+        func parse(_ list: [JSONValue]) throws(InputError) -> [SessionChoice] {
+            var result: [SessionChoice] = []
+            for item in list {
+                guard let choice = SessionChoice(json: item) else {
+                    throw fail(place, "holds \(item.text), not a session choice",
+                               #"give "all" or a list of distinct session names, such as ["midday", "evening"]"#)
+                }
+                guard !result.contains(choice) else { throw fail(place, "lists \(choice) twice", "list each choice once") }
+                result.append(choice)
+            }
+            guard !result.isEmpty else { throw fail(place, "lists no choice", "list at least one") }
+            return result
+        }
+        switch value {
+        case .string: return try parse([value])
+        case .array(let list): return try parse(list)
+        case .object(let members):
+            try checkKeys(members, ["choices", "value"], place)
+            if let fixed = value["value"] { return try parse([fixed]) }
+            guard case .array(let list)? = value["choices"] else {
+                throw fail(place, "needs choices", #"write {"choices": ["all", ["midday"]]}"#)
+            }
+            return try parse(list)
+        default:
+            throw fail(place, "is not a session choice or a list of them", #"write {"choices": ["all", ["midday"]]} or one choice"#)
+        }
+    }
+
     /// The bounds as a bounds file: every entry, ranges as `{"low", "high", "step"}`.
     public var json: JSONValue {
         func integers(_ range: IntegerRange) -> JSONValue {
@@ -263,7 +296,7 @@ public struct SearchBounds: Sendable, Hashable {
             (Entry.burn.rawValue, integers(burn)), (Entry.skipMin.rawValue, integers(skipMin)),
             (Entry.skipMax.rawValue, integers(skipMax)), (Entry.forwardThreshold.rawValue, fractions(forwardThreshold)),
             (Entry.reverseThreshold.rawValue, fractions(reverseThreshold)),
-            (Entry.sessions.rawValue, .object([("choices", .array(sessions.map { .string($0) }))])),
+            (Entry.sessions.rawValue, .object([("choices", .array(sessions.map(\.json)))])),
             (Entry.prng.rawValue, .object([("choices", .array(prngs.map { .string($0) }))])),
         ])
     }
@@ -340,9 +373,9 @@ public struct SearchBounds: Sendable, Hashable {
         for choice in sessions {
             guard shape.draws(forChoice: choice) != nil else {
                 let known = shape.sessionCounts.map(\.name)
-                throw Self.fail(place(.sessions), "\"\(choice)\" names a session the history does not hold",
+                throw Self.fail(place(.sessions), "\(choice.json.text) names a session the history does not hold",
                                 known.isEmpty ? "use \"all\": the history records no sessions"
-                                    : "use \"all\" or sessions among \(known.joined(separator: ", ")), joined by +")
+                                    : "use \"all\" or a list of sessions among \(JSONValue.array(known.map { .string($0) }).text)")
             }
         }
         for name in prngs {
@@ -350,6 +383,7 @@ public struct SearchBounds: Sendable, Hashable {
                 throw Self.fail(place(.prng), "\"\(name)\" is not a PRNG family", "see `optimize prngs` for the names")
             }
         }
+        _ = try makeSpace(source: source)
         // Some window must fit: the smallest window, at some offset, in the longest session choice.
         // (Every number here is at most the history's length: checked above.)
         let longest = sessions.compactMap { shape.draws(forChoice: $0) }.max() ?? 0
@@ -366,8 +400,20 @@ public struct SearchBounds: Sendable, Hashable {
         }
     }
 
-    /// The study's search space: one parameter per entry, fixed entries as single values.
+    /// The study's search space: one parameter per entry, fixed entries as single values; a
+    /// session choice is its ``SessionChoice/description``, one string per choice.
     public var space: SearchSpace {
+        do {
+            return try makeSpace(source: "search bounds")
+        } catch {
+            preconditionFailure("validated bounds always make a space: \(error)")
+        }
+    }
+
+    /// The study's search space, or why the bounds make none.
+    ///
+    /// - Throws: ``InputError`` (`invalidSearchBounds`).
+    func makeSpace(source: String) throws(InputError) -> SearchSpace {
         func integers(_ entry: Entry, _ range: IntegerRange) -> Parameter {
             Parameter(name: entry.rawValue, domain: .integer(low: range.low, high: range.high, log: false, step: range.step))
         }
@@ -378,13 +424,13 @@ public struct SearchBounds: Sendable, Hashable {
             integers(.windowSize, windowSize), integers(.offset, offset), integers(.burn, burn),
             integers(.skipMin, skipMin), integers(.skipMax, skipMax),
             fractions(.forwardThreshold, forwardThreshold), fractions(.reverseThreshold, reverseThreshold),
-            Parameter(name: Entry.sessions.rawValue, domain: .categorical(sessions.map { .string($0) })),
+            Parameter(name: Entry.sessions.rawValue, domain: .categorical(sessions.map { .string($0.description) })),
             Parameter(name: Entry.prng.rawValue, domain: .categorical(prngs.map { .string($0) })),
         ]
         do {
-            return try SearchSpace(parameters, source: "search bounds")
+            return try SearchSpace(parameters, source: source)
         } catch {
-            preconditionFailure("validated bounds always make a space: \(error)")
+            throw Self.fail(error.source, error.problem, error.fix)
         }
     }
 }
@@ -424,19 +470,14 @@ public struct HistoryShape: Sendable, Hashable {
         }
     }
 
-    /// `all` plus each session, when the history records more than one; else `all` alone.
-    public var defaultSessionChoices: [String] {
-        sessionCounts.count >= 2 ? ["all"] + sessionCounts.map(\.name) : ["all"]
-    }
-
-    /// The sessions a choice keeps (`nil`: all entries), or `nil` inside `.some` … see ``draws(forChoice:)``.
-    public static func sessions(ofChoice choice: String) -> [String]? {
-        choice == "all" ? nil : choice.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }
+    /// Every entry, plus each session, when the history records more than one; else every entry alone.
+    public var defaultSessionChoices: [SessionChoice] {
+        sessionCounts.count >= 2 ? [.all] + sessionCounts.map { .sessions([$0.name]) } : [.all]
     }
 
     /// The draws a session choice keeps, or `nil` when it names a session the history lacks.
-    public func draws(forChoice choice: String) -> Int? {
-        guard let names = Self.sessions(ofChoice: choice) else { return total }
+    public func draws(forChoice choice: SessionChoice) -> Int? {
+        guard let names = choice.names else { return total }
         var sum = 0
         for name in names {
             guard let count = sessionCounts.first(where: { $0.name == name })?.count else { return nil }

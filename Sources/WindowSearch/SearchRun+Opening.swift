@@ -6,11 +6,20 @@ extension SearchRun {
     /// Starts a new search in `directory`, or, with `resume`, continues the one there (which must
     /// have been started with the same settings).
     ///
-    /// - Throws: ``InputError``: `runExists` when the directory holds a run and `resume` is
+    /// - Throws: ``InputError``: the settings' own errors (bad bounds, sessions, families, seeds)
+    ///   before any file is made; `runExists` when the directory holds a run and `resume` is
     ///   off; `outputDirectoryMismatch` when it holds another run, or files that are not a run;
     ///   `runBusy` when another process runs it.
     public static func start(directory: String, settings: SearchSettings, history: DrawHistory, resume: Bool,
                              backend: SieveBackend = CPUSieveBackend()) throws(InputError) -> SearchRun {
+        // Every setting is checked before anything is written: a refused search leaves no
+        // directory, no run.json and no study behind.
+        let shape = HistoryShape(history: history)
+        guard settings.historyChecksum == history.checksum else {
+            throw InputError(.outputDirectoryMismatch, source: history.source, problem: "is not the history the settings were made for",
+                             fix: "make the settings from this history")
+        }
+        try settings.validate(shape: shape, boundsSource: "the search bounds")
         let manager = FileManager.default
         let runPath = (directory as NSString).appendingPathComponent(RunFiles.run)
         var isDirectory: ObjCBool = false
@@ -44,7 +53,6 @@ extension SearchRun {
             }
             return try SearchRun(directory: directory, settings: existing, history: history, backend: backend, lock: lock)
         }
-        let shape = HistoryShape(history: history)
         try RunFile(settings: settings, status: "running", created: Timestamp.now(), shape: shape, history: history)
             .write(directory: directory)
         return try SearchRun(directory: directory, settings: settings, history: history, backend: backend, lock: lock)

@@ -36,10 +36,10 @@ extension SearchRun {
     }
 
     /// The history a session choice keeps, and its residues.
-    func filteredHistory(_ choice: String) throws(InputError) -> (DrawHistory, [UInt32]) {
+    func filteredHistory(_ choice: SessionChoice) throws(InputError) -> (DrawHistory, [UInt32]) {
         if let cached = filtered[choice] { return cached }
         let kept: DrawHistory
-        if let sessions = HistoryShape.sessions(ofChoice: choice) {
+        if let sessions = choice.names {
             kept = try DrawHistory.load(path: history.source, format: settings.historyFormat, sessions: sessions,
                                         newestFirst: settings.newestFirst)
             guard kept.checksum == settings.historyChecksum else {

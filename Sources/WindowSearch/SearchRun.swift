@@ -61,7 +61,7 @@ public final class SearchRun {
     let timings: Journal
     let log: RunLog
     let created: String
-    var filtered: [String: (history: DrawHistory, residues: [UInt32])] = [:]
+    var filtered: [SessionChoice: (history: DrawHistory, residues: [UInt32])] = [:]
     var progress: ProgressTracker
 
     /// Opens the run in `directory` under `lock`: reads its journals and reconciles its study.

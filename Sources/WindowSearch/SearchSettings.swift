@@ -154,7 +154,7 @@ public struct SearchSettings: Sendable {
         where range.low == range.high {
             fixed.append((entry.rawValue, .string(range.decimal(range.low))))
         }
-        if b.sessions.count == 1 { fixed.append((SearchBounds.Entry.sessions.rawValue, .string(b.sessions[0]))) }
+        if b.sessions.count == 1 { fixed.append((SearchBounds.Entry.sessions.rawValue, b.sessions[0].json)) }
         if b.prngs.count == 1 { fixed.append((SearchBounds.Entry.prng.rawValue, .string(b.prngs[0]))) }
         return fixed
     }

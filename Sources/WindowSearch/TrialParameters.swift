@@ -16,12 +16,12 @@ public struct TrialParameters: Sendable, Hashable, Codable {
     /// The thresholds as decimals (`0.25`), read exactly by the sieve (⌈τ·k⌉).
     public var forwardThreshold: String
     public var reverseThreshold: String
-    /// `all`, a session, or sessions joined by `+`.
-    public var sessions: String
+    /// The draws kept: every entry, or a list of sessions.
+    public var sessions: SessionChoice
     public var prng: String
 
     public init(windowSize: Int, offset: Int, burn: Int, skipMin: Int, skipMax: Int, forwardThreshold: String,
-                reverseThreshold: String, sessions: String, prng: String) {
+                reverseThreshold: String, sessions: SessionChoice, prng: String) {
         self.windowSize = windowSize
         self.offset = offset
         self.burn = burn
@@ -47,10 +47,14 @@ public struct TrialParameters: Sendable, Hashable, Codable {
             if case .categorical(.string(let value))? = values[entry.rawValue] { return value }
             preconditionFailure("the study proposes every parameter of its space: \(entry.rawValue)")
         }
+        // The space lists each session choice by its description: the bounds' choice it stands for.
+        let sessionText = choice(.sessions)
+        guard let sessions = bounds.sessions.first(where: { $0.description == sessionText }) ?? SessionChoice(description: sessionText)
+        else { preconditionFailure("the study proposes the space's session choices: \(sessionText)") }
         self.init(
             windowSize: integer(.windowSize), offset: integer(.offset), burn: integer(.burn), skipMin: integer(.skipMin),
             skipMax: integer(.skipMax), forwardThreshold: fraction(.forwardThreshold, bounds.forwardThreshold),
-            reverseThreshold: fraction(.reverseThreshold, bounds.reverseThreshold), sessions: choice(.sessions),
+            reverseThreshold: fraction(.reverseThreshold, bounds.reverseThreshold), sessions: sessions,
             prng: choice(.prng))
     }
 
@@ -61,7 +65,7 @@ public struct TrialParameters: Sendable, Hashable, Codable {
             ("skip_min", .integer(skipMin)), ("skip_max", .integer(skipMax)),
             ("forward_threshold", .number(Double(forwardThreshold))),
             ("reverse_threshold", .number(Double(reverseThreshold))),
-            ("sessions", .string(sessions)), ("prng", .string(prng)),
+            ("sessions", sessions.json), ("prng", .string(prng)),
         ])
     }
 
@@ -80,13 +84,18 @@ public struct TrialParameters: Sendable, Hashable, Codable {
                                                     debugDescription: "trial parameters are read with the search's bounds"))
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        // "all", a list of names, or (runs written before) a joined string.
+        guard let sessions = SessionChoice(json: try container.decode(JSONValue.self, forKey: .sessions)) else {
+            throw DecodingError.dataCorruptedError(forKey: .sessions, in: container,
+                                                   debugDescription: #"is not "all" or a list of session names"#)
+        }
         self.init(
             windowSize: try container.decode(Int.self, forKey: .windowSize), offset: try container.decode(Int.self, forKey: .offset),
             burn: try container.decode(Int.self, forKey: .burn), skipMin: try container.decode(Int.self, forKey: .skipMin),
             skipMax: try container.decode(Int.self, forKey: .skipMax),
             forwardThreshold: bounds.forwardThreshold.decimal(try container.decode(Double.self, forKey: .forwardThreshold)),
             reverseThreshold: bounds.reverseThreshold.decimal(try container.decode(Double.self, forKey: .reverseThreshold)),
-            sessions: try container.decode(String.self, forKey: .sessions), prng: try container.decode(String.self, forKey: .prng))
+            sessions: sessions, prng: try container.decode(String.self, forKey: .prng))
     }
 
     /// The reference's trial description, `W{k}_O{o}_{sessions}_S{smin}-{smax}_FT{ft}_RT{rt}`.

@@ -105,6 +105,65 @@ struct WindowSearchTests {
         #expect(abs(observed - expected) <= 4 * max(expected, 1).squareRoot() + 0.15 * expected, "observed \(observed), expected \(expected)")
     }
 
+    @Test("SearchRun.start checks its settings before it writes anything: a refused search leaves no directory")
+    func refusedStartLeavesNothing() throws {
+        let directory = try Fixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let historyPath = directory + "/h.json"
+        try Fixture.writeHistory(Fixture.randomDraws(count: 90, seed: 4), sessions: (0..<90).map { ["all", "a+b", "midday"][$0 % 3] },
+                                 to: historyPath)
+        let history = try DrawHistory.load(path: historyPath)
+        let settings = try Fixture.settings(historyPath: historyPath, history: history, prng: "java_lcg",
+                                            seeds: SeedRange(first: 0, last: 4095), trials: 2, seed: 1,
+                                            bounds: #"{"window_size": {"low": 4, "high": 8}, "offset": {"low": 8, "high": 20}}"#)
+        // A session named "all" and one named "a+b" are choices of their own, next to every entry.
+        #expect(settings.bounds.sessions == [.all, .sessions(["midday"]), .sessions(["a+b"]), .sessions(["all"])])
+        var bad: [SearchSettings] = []
+        let changes: [(inout SearchSettings) -> Void] = [
+            { $0.bounds.sessions = [.sessions(["a", "b"])] }, { $0.bounds.prngs = ["java_lcg", "nosuch"] },
+            { $0.bounds.windowSize = .init(4, 500) }, { $0.bounds.sessions = [.all, .all] }, { $0.trials = 0 },
+        ]
+        for change in changes {
+            var changed = settings
+            change(&changed)
+            bad.append(changed)
+        }
+        for (index, changed) in bad.enumerated() {
+            let out = directory + "/refused\(index)"
+            #expect(throws: InputError.self) { _ = try SearchRun.start(directory: out, settings: changed, history: history, resume: false) }
+            #expect(!FileManager.default.fileExists(atPath: out), "settings \(index) left \(out)")
+        }
+        // The valid settings run, and their records read back the same choices.
+        var run: SearchRun? = try SearchRun.start(directory: directory + "/run", settings: settings, history: history, resume: false)
+        _ = try run?.run()
+        let written = run?.outcomes.map(\.parameters) ?? []
+        run = nil
+        let reopened = try SearchRun.resume(directory: directory + "/run")
+        #expect(written.count == 2 && reopened.outcomes.map(\.parameters) == written)
+        for outcome in reopened.outcomes {
+            guard let sieve = outcome.sieve else { continue }
+            #expect(sieve.sessions == outcome.parameters.sessions.names)
+            #expect(sieve.draws == (outcome.parameters.sessions == .all ? 90 : 30))
+        }
+    }
+
+    @Test("a session choice writes JSON that reads back exactly, and reads the joined strings of older runs")
+    func sessionChoiceRoundTrip() throws {
+        let choices: [SessionChoice] = [.all, .sessions(["all"]), .sessions(["a+b"]), .sessions(["midday"]),
+                                        .sessions(["midday", "evening"]), .sessions(["[x"]), .sessions([" padded "])]
+        for choice in choices {
+            #expect(SessionChoice(json: choice.json) == choice, "\(choice)")
+            #expect(SessionChoice(json: try JSONReader.parse(choice.json.text)) == choice, "\(choice)")
+            #expect(SessionChoice(description: choice.description) == choice, "\(choice)")
+        }
+        #expect(Set(choices.map(\.description)).count == choices.count)
+        #expect(SessionChoice(json: .string("midday+evening")) == .sessions(["midday", "evening"]))
+        #expect(SessionChoice(json: .string("all")) == .all)
+        #expect(SessionChoice.sessions(["midday", "evening"]).json == .string("midday+evening"))
+        #expect(SessionChoice.sessions(["a+b"]).json == .array([.string("a+b")]))
+        #expect(SessionChoice(json: .array([])) == nil && SessionChoice(json: .array([.string("a"), .string("a")])) == nil)
+    }
+
     @Test("every parameter reaches the sieve and is echoed in the record: thresholds, sessions, skips, burn")
     func parametersReachTheSieve() throws {
         let directory = try Fixture.scratch()
@@ -138,8 +197,8 @@ struct WindowSearchTests {
             #expect(sieve["forward_min_matches"]?.integer == forwardMinimum)
             #expect(sieve["reverse_min_matches"]?.integer == reverseMinimum)
             #expect(sieve["draws"]?.integer == (p.sessions == "all" ? 160 : 80))
-            #expect((sieve["sessions"] ?? .null) == (p.sessions == "all" ? .null : .array([.string(p.sessions)])))
-            seenSessions.insert(p.sessions)
+            #expect((sieve["sessions"] ?? .null) == (p.sessions.names.map { .array($0.map { .string($0) }) } ?? .null))
+            seenSessions.insert(p.sessions.description)
             // The sweep on disk ran exactly these parameters.
             let manifest = try JSONReader.parse(Fixture.bytes(directory + "/run/" + RunFiles.trialDirectory(outcome.trial), "sweep.json"))
             #expect(manifest["identity"]?["threshold"]?.string == p.forwardThreshold)

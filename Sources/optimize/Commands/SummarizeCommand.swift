@@ -76,7 +76,7 @@ struct SummarizeCommand: ParsableCommand {
                     "\(t.trial)", String(format: "%.4g", t.score ?? 0), "\(t.counts?.bidirectional ?? 0)",
                     t.chanceBidirectional.map { String(format: "%.3g", $0) } ?? "?", "\(t.counts?.forward ?? 0)",
                     "\(p.windowSize)", "\(p.offset)", "\(p.skipMin)...\(p.skipMax)", "\(p.forwardThreshold)/\(p.reverseThreshold)",
-                    p.sessions, p.prng,
+                    p.sessions.description, p.prng,
                 ])
             }
             lines += TextTable.render(rows)
