@@ -17,6 +17,9 @@ public enum SweepJournal {
         public let forward: Int
         public let reverse: Int
         public let bidirectional: Int
+        /// The CRC-32 of this chunk's survivor bytes (8 hexadecimal digits); journals written
+        /// before the field have none, and their chunks are checked for length and order only.
+        public var crc32: String? = nil
     }
 
     public static let fileName = "chunks.journal"
@@ -47,7 +50,7 @@ public enum SweepJournal {
             let place = "\(source): line \(index + 1)"
             let entry = try SweepFileCoding.decoder.decode(Entry.self, from: record, source: place, kind: .damagedOutputDirectory)
             let previousBytes = entries.last?.bytes ?? 0
-            guard entry.chunk == index, entry.bytes >= previousBytes,
+            guard entry.chunk == index, entry.records >= 0, entry.bytes >= previousBytes,
                   (entry.bytes - previousBytes) == UInt64(entry.records) * UInt64(SurvivorRecord.encodedSize)
             else {
                 throw InputError(.damagedOutputDirectory, source: place,
