@@ -131,7 +131,9 @@ struct DamagedSweepTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let bounds = """
             {"window_size": {"low": 4, "high": 16}, "offset": {"low": 16, "high": 100},
-             "skip_min": {"low": 0, "high": 3}, "skip_max": {"low": 3, "high": 10}}
+             "skip_min": {"low": 0, "high": 3}, "skip_max": {"low": 3, "high": 10},
+             "forward_threshold": {"low": 0.1, "high": 0.15, "step": 0.01},
+             "reverse_threshold": {"low": 0.1, "high": 0.15, "step": 0.01}}
             """
         try Data(bounds.utf8).write(to: directory.appendingPathComponent("bounds.json"))
         let search = try Optimize.run(
@@ -142,6 +144,8 @@ struct DamagedSweepTests {
             with: Data(contentsOf: directory.appendingPathComponent("run/best.json"))) as? [String: Any])
         let trial = try #require(best["best_trial_number"] as? Int)
         let sweep = directory.appendingPathComponent(String(format: "run/trials/%05d", trial))
+        // Low thresholds, so that the best trial has survivors to damage.
+        #expect(try Data(contentsOf: sweep.appendingPathComponent("survivors.bin")).count >= 40)
         try Self.damage(sweep, damage)
         expectRefused(try Optimize.run(["summarize", "run", "--json"], in: directory), damage, "summarize --json")
         expectRefused(try Optimize.run(["summarize", "run"], in: directory), damage, "summarize")
