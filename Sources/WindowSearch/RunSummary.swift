@@ -61,7 +61,8 @@ public struct RunSummary: Sendable {
     func sweepContents(of outcome: TrialOutcome, file: String) throws(InputError) -> SweepContents {
         let sweep = ((directory as NSString).appendingPathComponent(file) as NSString).deletingLastPathComponent
         return try SweepContents(directory: sweep, promisedBytes: outcome.survivorBytes ?? 0,
-                                 promisedBy: "trial \(outcome.trial)'s record in \((directory as NSString).appendingPathComponent(RunFiles.journal))")
+                                 promisedBy: "trial \(outcome.trial)'s record in \((directory as NSString).appendingPathComponent(RunFiles.journal))",
+                                 readingLegacy: true)
     }
 
     /// The first `limit` bidirectional survivors of a trial, by seed.

@@ -34,14 +34,20 @@ public struct SweepContents: Sendable {
     /// - Parameters:
     ///   - promisedBytes: the survivor bytes another file records for this sweep (a trial's record).
     ///   - promisedBy: that file, for messages.
-    public init(directory: String, promisedBytes: UInt64? = nil, promisedBy: String? = nil) throws(InputError) {
+    ///   - readingLegacy: read a journal of version 0.1.0 as it is (a search run's trials, which
+    ///     `summarize` and `export` read before `optimize migrate`); otherwise it is refused with
+    ///     the migrate hint.
+    public init(directory: String, promisedBytes: UInt64? = nil, promisedBy: String? = nil,
+                readingLegacy: Bool = false) throws(InputError) {
         let manifestPath = FilePath(directory).appending(SweepManifest.fileName)
         guard let manifest = try SweepFileCoding.read(SweepManifest.self, at: manifestPath,
                                                       fix: "give the --out directory of an `optimize sieve` run") else {
             throw InputError(.unreadableFile, source: directory, problem: "holds no sweep (no sweep.json)",
                              fix: "give the --out directory of an `optimize sieve` run")
         }
-        let entries = try SweepJournal.read(FilePath(directory).appending(SweepJournal.fileName))
+        let journal = FilePath(directory).appending(SweepJournal.fileName)
+        let entries: [SweepJournal.Entry]
+        if readingLegacy, let legacy = try SweepJournal.readLegacy(journal) { entries = legacy } else { entries = try SweepJournal.read(journal) }
         let summary = try SweepFileCoding.read(SweepSummary.self, at: FilePath(directory).appending(SweepSummary.fileName),
                                                fix: "delete summary.json and run the sweep again to rebuild it")
         try self.init(directory: directory, manifest: manifest, entries: entries, summary: summary)
