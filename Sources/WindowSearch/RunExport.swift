@@ -140,6 +140,7 @@ public enum RunExport {
         var cursors: [SurvivorCursor] = []
         for outcome in trials {
             let file = (summary.directory as NSString).appendingPathComponent(outcome.survivorFile!)
+            try summary.sweepContents(of: outcome, file: outcome.survivorFile!).verify()
             cursors.append(try SurvivorCursor(path: file, length: outcome.survivorBytes ?? 0))
         }
         let metadata = trials.map { Self.metadata($0, settings: settings, shape: shape) }

@@ -57,12 +57,19 @@ public struct RunSummary: Sendable {
         outcomes.filter { $0.state == .complete }.sorted { ($0.score ?? -.infinity, -$0.trial) > ($1.score ?? -.infinity, -$1.trial) }
     }
 
+    /// A complete trial's sweep, checked against the length its record promises (``SweepContents``).
+    func sweepContents(of outcome: TrialOutcome, file: String) throws(InputError) -> SweepContents {
+        let sweep = ((directory as NSString).appendingPathComponent(file) as NSString).deletingLastPathComponent
+        return try SweepContents(directory: sweep, promisedBytes: outcome.survivorBytes ?? 0,
+                                 promisedBy: "trial \(outcome.trial)'s record in \((directory as NSString).appendingPathComponent(RunFiles.journal))",
+                                 readingLegacy: true)
+    }
+
     /// The first `limit` bidirectional survivors of a trial, by seed.
     public func survivors(of outcome: TrialOutcome, limit: Int) throws -> [ListedSurvivor] {
         guard let file = outcome.survivorFile else { return [] }
-        let path = (directory as NSString).appendingPathComponent(file)
         var listed: [ListedSurvivor] = []
-        try SurvivorFile.forEach(path: path, length: outcome.survivorBytes) { record in
+        try sweepContents(of: outcome, file: file).forEach { record in
             if record.passed.contains(.bidirectional) { listed.append(ListedSurvivor(record, referenceMode: settings.referenceMode)) }
             return listed.count < limit
         }

@@ -88,8 +88,8 @@ extension SearchRun {
         guard case .complete(let summary) = ending else { return nil }
         let observed = summary.bidirectional ?? 0
         let significance = Significance(observed: observed, chance: summary.chance, level: settings.level)
-        let survivorPath = (trialDirectory as NSString).appendingPathComponent(SieveSweep.survivorFileName)
-        let strongest = try Self.strongest(path: survivorPath, length: summary.survivorBytes, referenceMode: settings.referenceMode)
+        let contents = try SweepContents(directory: trialDirectory)
+        let strongest = try Self.strongest(contents, referenceMode: settings.referenceMode)
         let evaluation = TrialOutcome.Evaluation(
             sieve: sieve, counts: .init(forward: summary.forward, reverse: summary.reverse, bidirectional: observed),
             chance: summary.chance, significance: significance,
@@ -119,9 +119,9 @@ extension SearchRun {
     }
 
     /// The bidirectional survivor with the most matches in a survivor file (ties: smallest seed).
-    static func strongest(path: String, length: UInt64, referenceMode: Bool) throws -> ListedSurvivor? {
+    static func strongest(_ contents: SweepContents, referenceMode: Bool) throws -> ListedSurvivor? {
         var best: ListedSurvivor?
-        try SurvivorFile.forEach(path: path, length: length) { record in
+        try contents.forEach { record in
             guard record.passed.contains(.bidirectional) else { return true }
             let listed = ListedSurvivor(record, referenceMode: referenceMode)
             if let current = best {

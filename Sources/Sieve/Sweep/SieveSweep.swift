@@ -105,13 +105,10 @@ public struct SieveSweep: Sendable {
         let journal = try SweepJournal.open(path(SweepJournal.fileName))
         let entries = try SweepJournal.entries(of: journal)
         let survivorBytes = entries.last?.bytes ?? 0
-        let onDisk = FileIO.size(of: survivorPath) ?? 0
-        guard onDisk >= survivorBytes else {
-            throw InputError(
-                .damagedOutputDirectory, source: survivorPath.string,
-                problem: "holds \(onDisk) bytes but the journal records \(survivorBytes)",
-                fix: "delete the directory and run the sweep again")
-        }
+        // The journaled chunks are checked (layout, the file's length, and the last chunk's bytes
+        // against its CRC-32) before anything is appended after them.
+        let contents = try SweepContents(directory: directory, manifest: manifest, entries: entries, summary: nil)
+        try contents.verify(chunks: max(entries.count - 1, 0)..<entries.count)
         let survivors = try AppendOnlyFile(path: survivorPath, truncatingTo: survivorBytes)
 
         let total = swept.count
@@ -138,12 +135,16 @@ public struct SieveSweep: Sendable {
                 bytes: (last?.bytes ?? 0) + UInt64(bytes.count),
                 forward: (last?.forward ?? 0) + records.filter { $0.passed.contains(.forward) }.count,
                 reverse: (last?.reverse ?? 0) + records.filter { $0.passed.contains(.reverse) }.count,
-                bidirectional: (last?.bidirectional ?? 0) + records.filter { $0.passed.contains(.bidirectional) }.count)
+                bidirectional: (last?.bidirectional ?? 0) + records.filter { $0.passed.contains(.bidirectional) }.count,
+                crc32: CRC32.hex(CRC32.checksum(bytes)))
             try SweepJournal.append(entry, to: journal)
             last = entry
             doneThisRun += UInt128(last64 - first) + 1
             progress(report(chunk + 1))
         }
+        // Chunks journaled before this process are all checked once before the sweep is declared
+        // complete (the last was checked before appending).
+        try contents.verify(chunks: 0..<max(entries.count - 1, 0))
         let summary = try makeSummary(last: last, total: total)
         try SweepFileCoding.write(summary, to: path(SweepSummary.fileName))
         return .complete(summary)

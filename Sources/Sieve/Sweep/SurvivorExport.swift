@@ -12,20 +12,17 @@ public enum SurvivorExport {
     /// `nil`), in pieces, to `write`.
     ///
     /// - Throws: ``InputError`` (`unreadableFile`) when `directory` holds no sweep or its survivor
-    ///   file cannot be read.
+    ///   file cannot be read; `damagedOutputDirectory` when its files disagree (``SweepContents``).
     public static func write(sweep directory: String, format: Format, passing test: SurvivorRecord.Passed? = nil,
                              to write: (String) -> Void) throws {
-        guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(SweepManifest.fileName)) else {
-            throw InputError(.unreadableFile, source: directory, problem: "holds no sweep (no sweep.json)",
-                             fix: "give the --out directory of an `optimize sieve` run")
-        }
-        let journalPath = (directory as NSString).appendingPathComponent(SweepJournal.fileName)
-        let length = try SweepJournal.read(FilePath(journalPath)).last?.bytes ?? 0
+        // Checked whole before the first byte is written: damage is refused, never half exported.
+        let contents = try SweepContents(directory: directory)
+        try contents.verify()
         var first = true
         if format == .json { write("[") } else {
             write("seed,passed,forward_skip,forward_matches,reverse_skip,reverse_matches,bidirectional_skip,bidirectional_forward,bidirectional_reverse\n")
         }
-        try SurvivorFile.forEach(path: (directory as NSString).appendingPathComponent(SieveSweep.survivorFileName), length: length) { r in
+        try SurvivorFile.forEach(path: contents.survivorPath, length: contents.length) { r in
             if let test, !r.passed.contains(test) { return true }
             let passed = [(SurvivorRecord.Passed.forward, "forward"), (.reverse, "reverse"), (.bidirectional, "bidirectional")]
                 .filter { r.passed.contains($0.0) }.map(\.1)

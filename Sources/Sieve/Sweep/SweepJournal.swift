@@ -17,6 +17,9 @@ public enum SweepJournal {
         public let forward: Int
         public let reverse: Int
         public let bidirectional: Int
+        /// The CRC-32 of this chunk's survivor bytes (8 hexadecimal digits); journals written
+        /// before the field have none, and their chunks are checked for length and order only.
+        public var crc32: String? = nil
     }
 
     public static let fileName = "chunks.journal"
@@ -41,13 +44,24 @@ public enum SweepJournal {
         try journal.append(SweepFileCoding.encoder.encode(entry))
     }
 
+    /// The entries of a journal in the format of version 0.1.0 (``LegacySweepJournal``), read
+    /// only (as a migration would keep them), for the readers of a run not yet migrated.
+    static func readLegacy(_ path: FilePath) throws(InputError) -> [Entry]? {
+        guard let bytes = try FileIO.contents(of: path, followingLinks: false), bytes.first == UInt8(ascii: "{") else { return nil }
+        return try entries(in: LegacySweepJournal.intactLines(bytes), source: path.string)
+    }
+
     private static func entries(in contents: Journal.Contents, source: String) throws(InputError) -> [Entry] {
+        try entries(in: contents.records, source: source)
+    }
+
+    private static func entries(in records: [JSONValue], source: String) throws(InputError) -> [Entry] {
         var entries: [Entry] = []
-        for (index, record) in contents.records.enumerated() {
+        for (index, record) in records.enumerated() {
             let place = "\(source): line \(index + 1)"
             let entry = try SweepFileCoding.decoder.decode(Entry.self, from: record, source: place, kind: .damagedOutputDirectory)
             let previousBytes = entries.last?.bytes ?? 0
-            guard entry.chunk == index, entry.bytes >= previousBytes,
+            guard entry.chunk == index, entry.records >= 0, entry.bytes >= previousBytes,
                   (entry.bytes - previousBytes) == UInt64(entry.records) * UInt64(SurvivorRecord.encodedSize)
             else {
                 throw InputError(.damagedOutputDirectory, source: place,

@@ -4,7 +4,7 @@ import Foundation
 /// written: the same survivor file, byte for byte, and the same summary.
 public enum SweepMerge {
     public static func merge(shards directories: [String], into output: String) throws -> SweepSummary {
-        var parts: [(manifest: SweepManifest, summary: SweepSummary, directory: String)] = []
+        var parts: [(manifest: SweepManifest, summary: SweepSummary, directory: String, contents: SweepContents)] = []
         for directory in directories {
             let manifestPath = FilePath(directory).appending(SweepManifest.fileName)
             let summaryPath = FilePath(directory).appending(SweepSummary.fileName)
@@ -24,7 +24,10 @@ public enum SweepMerge {
                 throw InputError(.damagedOutputDirectory, source: directory, problem: "holds an unfinished shard",
                                  fix: "finish it first: run its `optimize sieve` command again to resume it")
             }
-            parts.append((manifest, summary, directory))
+            // The shard's journal, survivor file and summary agree, and its bytes match their CRC-32s.
+            let contents = try SweepContents(directory: directory)
+            try contents.verify()
+            parts.append((manifest, summary, directory, contents))
         }
         guard let first = parts.first, let count = first.manifest.identity.shard?.count else {
             throw InputError(.invalidOption, source: "merge", problem: "no shard directories given",
@@ -63,8 +66,11 @@ public enum SweepMerge {
         for (index, part) in parts.enumerated() {
             let path = (part.directory as NSString).appendingPathComponent(SieveSweep.survivorFileName)
             var bytes: [UInt8] = []
-            try SurvivorFile.forEach(path: path, length: part.summary.survivorBytes) { record in
-                bytes += record.encoded
+            var crc = CRC32.start
+            try SurvivorFile.forEach(path: path, length: part.contents.length) { record in
+                let encoded = record.encoded
+                crc = CRC32.update(crc, encoded)
+                bytes += encoded
                 if bytes.count >= 1 << 20 {
                     try survivors.append(bytes)
                     bytes.removeAll(keepingCapacity: true)
@@ -79,7 +85,8 @@ public enum SweepMerge {
             let shard = part.manifest.identity.shard!
             try SweepJournal.append(SweepJournal.Entry(
                 chunk: index, first: shard.first, last: shard.last, records: part.summary.records,
-                bytes: totals.bytes, forward: totals.forward, reverse: totals.reverse, bidirectional: totals.bidirectional),
+                bytes: totals.bytes, forward: totals.forward, reverse: totals.reverse, bidirectional: totals.bidirectional,
+                crc32: CRC32.hex(CRC32.finish(crc))),
                 to: journal)
         }
         let seedCount = SeedRange(first: whole.seedsFirst, last: whole.seedsLast).count

@@ -17,6 +17,20 @@ public enum CRC32 {
         return ~crc
     }
 
+    /// The running value a checksum starts from, for ``update(_:_:)`` and ``finish(_:)``: a file's
+    /// checksum computed block by block equals ``checksum(_:)`` of all its bytes.
+    public static let start: UInt32 = 0xFFFF_FFFF
+
+    /// The running value after `bytes`.
+    public static func update(_ crc: UInt32, _ bytes: some Sequence<UInt8>) -> UInt32 {
+        var crc = crc
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return crc
+    }
+
+    /// The checksum of the bytes a running value has seen.
+    public static func finish(_ crc: UInt32) -> UInt32 { ~crc }
+
     /// The checksum as 8 lower-case hexadecimal digits, as journals write it.
     public static func hex(_ checksum: UInt32) -> String {
         let digits = String(checksum, radix: 16)

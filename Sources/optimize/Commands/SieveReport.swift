@@ -23,8 +23,7 @@ struct SieveReport {
     func listedSurvivors() throws -> (records: [SurvivorRecord], total: Int) {
         var records: [SurvivorRecord] = []
         var total = 0
-        let path = (directory as NSString).appendingPathComponent(SieveSweep.survivorFileName)
-        try SurvivorFile.forEach(path: path, length: summary.survivorBytes) { record in
+        try SweepContents(directory: directory).forEach { record in
             let listed = listsBidirectional ? record.passed.contains(.bidirectional) : record.passed.contains(.forward)
             if listed {
                 total += 1
