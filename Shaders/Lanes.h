@@ -34,7 +34,13 @@ struct ScalarLanes {
     static U inc_if(U c, M m) { return c + (m ? 1u : 0u); }
     enum { lanes = 1 };
     static uint lane(U v, uint) { return v; }
+    static ulong lane64(U64 v, uint) { return v; }
     static bool lane_mask(M m, uint) { return m; }
+    /// v with lane i set to x (the one lane).
+    static U with_lane(U, uint, uint x) { return x; }
+    static U64 with_lane64(U64, uint, ulong x) { return x; }
+    /// Lane i holds i.
+    static U64 iota64() { return 0UL; }
 };
 
 // MARK: - Bit manipulation, generic over the lane word type T (uint, ulong or vectors of them)

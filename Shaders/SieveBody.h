@@ -40,6 +40,12 @@ struct SieveUniforms {
     uint reverse_min;
     uint reverse_mode;
     uint capacity;
+    uint class_count;
+    uint class_bits;
+    uint class_offset;
+    uint mask_offset;
+    uint mask_words;
+    ulong class_position;
 };
 
 inline SieveWindow load_window(constant SieveWindow &source) {
@@ -78,6 +84,12 @@ inline SieveUniforms load_uniforms(constant SieveArgs &a) {
     u.reverse_min = a.reverse_min;
     u.reverse_mode = a.reverse_mode;
     u.capacity = a.capacity;
+    u.class_count = a.class_count;
+    u.class_bits = a.class_bits;
+    u.class_offset = a.class_offset;
+    u.mask_offset = a.mask_offset;
+    u.mask_words = a.mask_words;
+    u.class_position = a.class_position;
     return u;
 }
 
@@ -132,6 +144,71 @@ struct SeedLanes<L, 0> {
 template <typename F, typename L>
 inline typename F::Seed seeds_for(typename L::U64 seeds) {
     return SeedLanes<L, sizeof(typename F::Seed) == sizeof(typename L::U64) ? 1 : 0>::of(seeds);
+}
+
+// MARK: - The seeds of a group, and the skips each can pass
+
+enum { SIEVE_MASK_WORDS = SIEVE_MAX_SKIPS_PER_PASS / 32 };
+
+/// Per lane, the skips (index k = s - skip_min) at which each window can still reach its threshold:
+/// every skip for a plain range; for a pruned set, those of the lane's low-bit class. A window
+/// that cannot pass at a skip needs no count there: its count stays below the threshold anyway,
+/// so leaving it out changes no record.
+template <typename L>
+struct SkipMasks {
+    typedef typename L::U U;
+    typedef typename L::M M;
+
+    U forward[SIEVE_MASK_WORDS];
+    U reverse[SIEVE_MASK_WORDS];
+    bool masked;
+
+    M forward_at(uint k) const { return masked ? bit(forward[k >> 5], k) : every(); }
+    M reverse_at(uint k) const { return masked ? bit(reverse[k >> 5], k) : every(); }
+
+    static M every() { return L::splat(0u) == L::splat(0u); }
+    static M bit(U word, uint k) { return ((word >> (k & 31u)) & 1u) != 0u; }
+};
+
+/// The seeds of grid positions first ... first + L::lanes - 1 and their skip masks. Lanes at or
+/// past `active` (the end of the grid) repeat the last active seed with no skip to count; their
+/// records are never appended.
+template <typename L>
+inline typename L::U64 group_seeds(thread const SieveUniforms &u, constant SieveArgs &a, device const uint *data, ulong first,
+                                   uint active, thread SkipMasks<L> &masks) {
+    if (u.class_count == 0u) {
+        masks.masked = false;
+        return L::splat64(a.seed_first + first * a.seed_stride) + L::iota64() * a.seed_stride;
+    }
+    masks.masked = true;
+    const uint words = u.mask_words;
+    for (uint w = 0; w < words; ++w) {
+        masks.forward[w] = L::splat(0u);
+        masks.reverse[w] = L::splat(0u);
+    }
+    // The pruned set in order: position f is class f mod n of block f / n.
+    ulong f = u.class_position + first;
+    ulong block = f / ulong(u.class_count);
+    uint j = uint(f % ulong(u.class_count));
+    typename L::U64 seeds = L::splat64(0UL);
+    ulong seed = 0UL;
+    for (uint lane = 0; lane < uint(L::lanes); ++lane) {
+        if (lane < active) {
+            seed = (block << ulong(u.class_bits)) | ulong(data[u.class_offset + j]);
+            ulong m = ulong(u.mask_offset) + ulong(j) * ulong(2u * words);
+            for (uint w = 0; w < words; ++w) {
+                masks.forward[w] = L::with_lane(masks.forward[w], lane, data[m + w]);
+                masks.reverse[w] = L::with_lane(masks.reverse[w], lane, data[m + words + w]);
+            }
+            j += 1u;
+            if (j == u.class_count) {
+                j = 0u;
+                block += 1UL;
+            }
+        }
+        seeds = L::with_lane64(seeds, lane, seed);
+    }
+    return seeds;
 }
 
 // MARK: - Per-skip bookkeeping
@@ -222,8 +299,8 @@ struct SieveOutcome {
 /// Appends the records of the first `active` lanes that passed, through the atomic counter; past
 /// the capacity it only counts, so that the host sees the overflow and re-runs the chunk in pieces.
 template <typename L>
-inline void append_records(thread const SieveOutcome<L> &outcome, thread const SieveUniforms &u, ulong first_seed,
-                           ulong stride, uint active, device atomic_uint *counter, device SieveRecord *records) {
+inline void append_records(thread const SieveOutcome<L> &outcome, thread const SieveUniforms &u, typename L::U64 seeds,
+                           uint active, device atomic_uint *counter, device SieveRecord *records) {
     // Most groups keep no seed: test every lane at once before looking at any one.
     typename L::M kept = outcome.forward_best >= u.forward_min;
     if (u.reverse_mode == SIEVE_REVERSE_FULL || u.reverse_mode == SIEVE_REVERSE_REFERENCE) {
@@ -237,7 +314,7 @@ inline void append_records(thread const SieveOutcome<L> &outcome, thread const S
         if (r.flags == 0) {
             continue;
         }
-        r.seed = first_seed + ulong(lane) * stride;
+        r.seed = L::lane64(seeds, lane);
         uint slot = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed);
         if (slot < u.capacity) {
             records[slot] = r;
@@ -277,24 +354,36 @@ inline typename L::U count_strided(thread const SieveUniforms &u, typename F::Se
 
 template <typename F, typename L>
 inline void sieve_strided_group(thread const SieveUniforms &u, typename L::U64 seeds64, device const uint *draws,
-                                thread SieveOutcome<L> &outcome) {
+                                thread const SkipMasks<L> &masks, thread SieveOutcome<L> &outcome) {
     typename F::Seed seeds = seeds_for<F, L>(seeds64);
-    typename L::M every = L::splat(0u) == L::splat(0u);
+    const bool full = u.reverse_mode == SIEVE_REVERSE_FULL || u.reverse_mode == SIEVE_REVERSE_REFERENCE;
     for (uint s = u.skip_min;; ++s) {
-        typename L::U forward = count_strided<F, L>(u, seeds, draws, u.forward, s, u.forward_min, every);
-        typename L::U reverse = L::splat(0u);
-        bool has_reverse = false;
-        if (u.reverse_mode == SIEVE_REVERSE_FULL || u.reverse_mode == SIEVE_REVERSE_REFERENCE) {
-            reverse = count_strided<F, L>(u, seeds, draws, u.reverse, s, u.reverse_min, every);
-            has_reverse = true;
-        } else if (u.reverse_mode == SIEVE_REVERSE_ON_FORWARD) {
-            typename L::M passed = forward >= u.forward_min;
-            if (L::any(passed)) {
-                reverse = count_strided<F, L>(u, seeds, draws, u.reverse, s, u.reverse_min, passed);
-                has_reverse = true;
+        uint k = s - u.skip_min;
+        typename L::M forward_matters = masks.forward_at(k);
+        typename L::M reverse_matters = masks.reverse_at(k);
+        bool any_forward = L::any(forward_matters);
+        bool any_reverse = full && L::any(reverse_matters);
+        if (any_forward || any_reverse) {
+            typename L::U forward = L::splat(0u);
+            if (any_forward) {
+                forward = count_strided<F, L>(u, seeds, draws, u.forward, s, u.forward_min, forward_matters);
             }
+            typename L::U reverse = L::splat(0u);
+            bool has_reverse = false;
+            if (full) {
+                if (any_reverse) {
+                    reverse = count_strided<F, L>(u, seeds, draws, u.reverse, s, u.reverse_min, reverse_matters);
+                }
+                has_reverse = true;
+            } else if (u.reverse_mode == SIEVE_REVERSE_ON_FORWARD) {
+                typename L::M needed = L::both(forward >= u.forward_min, reverse_matters);
+                if (L::any(needed)) {
+                    reverse = count_strided<F, L>(u, seeds, draws, u.reverse, s, u.reverse_min, needed);
+                    has_reverse = true;
+                }
+            }
+            outcome.add(s, forward, has_reverse, reverse, u);
         }
-        outcome.add(s, forward, has_reverse, reverse, u);
         if (s == u.skip_max) {
             break;
         }

@@ -43,9 +43,9 @@ public enum MetalBackendError: DiagnosedError, Equatable {
             self.seedStride = seedStride
         }
 
-        /// The chunk of an executor's dispatch.
+        /// The chunk of an executor's dispatch (of a pruned one: its first seed, and its positions).
         public init(_ dispatch: SieveDispatch) {
-            self.init(index: dispatch.index, firstSeed: dispatch.firstSeed, seedCount: dispatch.seedCount,
+            self.init(index: dispatch.index, firstSeed: dispatch.lowestSeed, seedCount: dispatch.seedCount,
                       resplitDepth: dispatch.resplitDepth, seedStride: dispatch.seedStride)
         }
 

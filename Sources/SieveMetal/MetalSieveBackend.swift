@@ -92,8 +92,8 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
     private let lock = NSLock()
     private var sizer: DispatchSizer
     private var buffers: Buffers?
-    /// The plan whose draws the draws buffer holds.
-    private var loadedDraws: PlanIdentity?
+    /// The plan whose words the draws buffer holds, and whether with its class table's.
+    private var loadedWords: (plan: PlanIdentity, pruned: Bool)?
     private var _statistics = Statistics()
     private var commandBuffersCommitted = 0
 
@@ -171,9 +171,9 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
 
         lock.lock()
         defer { lock.unlock() }
-        let buffers = try prepareBuffers(for: plan, identity: identity)
+        let buffers = try prepareBuffers(for: plan, identity: identity, pruning: dispatch.pruning)
         let run = Run(plan: plan, kernel: kernel.rawValue, pipeline: pipeline, buffers: buffers)
-        let (counter, seconds) = try execute(run, chunk, capacity: capacity)
+        let (counter, seconds) = try execute(run, dispatch, chunk, capacity: capacity)
         sizer.record(for: identity, seeds: chunk.seedCount, seconds: seconds, survivors: UInt64(counter))
         if counter > capacity { _statistics.overflows += 1 }
         let kept = Int(min(counter, capacity))
@@ -193,9 +193,9 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
 
     /// Encodes, commits and waits for one dispatch of `chunk`; returns the survivor counter (which
     /// counts past `capacity`) and the GPU seconds it took.
-    private func execute(_ run: Run, _ chunk: MetalBackendError.Chunk, capacity: UInt32) throws -> (counter: UInt32, seconds: Double) {
-        var args = run.plan.kernelArgs(firstSeed: chunk.firstSeed, count: chunk.seedCount, capacity: capacity)
-        args.seed_stride = chunk.seedStride
+    private func execute(_ run: Run, _ dispatch: SieveDispatch, _ chunk: MetalBackendError.Chunk,
+                         capacity: UInt32) throws -> (counter: UInt32, seconds: Double) {
+        var args = run.plan.kernelArgs(for: dispatch, capacity: capacity)
         run.buffers.counter.contents().storeBytes(of: UInt32(0), as: UInt32.self)
         guard let commandBuffer = context.queue.makeCommandBuffer(),
               let encoder = commandBuffer.makeComputeCommandEncoder()
@@ -265,13 +265,12 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
 
     // MARK: - Buffers
 
-    /// The shared buffers, allocated once and reused, with `plan`'s draws in the draws buffer
-    /// (copied when the plan differs from the last dispatch's); the draws buffer grows when a plan
-    /// needs more.
-    private func prepareBuffers(for plan: SievePlan, identity: PlanIdentity) throws -> Buffers {
-        if let buffers, loadedDraws == identity { return buffers }
-        var draws = plan.draws
-        if draws.isEmpty { draws = [0] }
+    /// The shared buffers, allocated once and reused, with `plan`'s words in the draws buffer (its
+    /// draws, and its class table's words for a pruned dispatch: copied when they differ from the
+    /// last dispatch's); the draws buffer grows when a plan needs more.
+    private func prepareBuffers(for plan: SievePlan, identity: PlanIdentity, pruning: LowBitClassTable?) throws -> Buffers {
+        if let buffers, let loadedWords, loadedWords.plan == identity, loadedWords.pruned == (pruning != nil) { return buffers }
+        let draws = plan.kernelWords(pruning: pruning)
         let drawBytes = draws.count * MemoryLayout<UInt32>.stride
         if buffers == nil {
             let recordBytes = configuration.capacity * MemoryLayout<SieveRecord>.stride
@@ -288,7 +287,7 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
         draws.withUnsafeBytes { bytes in
             destination.copyMemory(from: bytes.baseAddress ?? UnsafeRawPointer(destination), byteCount: bytes.count)
         }
-        loadedDraws = identity
+        loadedWords = (identity, pruning != nil)
         return prepared
     }
 

@@ -8,10 +8,7 @@ void sieve_groups(uint32_t strategy, const SieveArgs &args, const uint32_t *draw
                   SieveRecord *records, uint64_t group_begin, uint64_t group_end) {
     typedef typename L::U64 U64;
     SieveUniforms u = load_uniforms(args);
-    U64 iota;
-    for (int lane = 0; lane < L::lanes; ++lane) {
-        iota[lane] = uint64_t(lane);
-    }
+    SkipMasks<L> masks;
     for (uint64_t group = group_begin; group < group_end; ++group) {
         uint64_t first = group * uint64_t(L::lanes);
         if (first >= args.seed_count) {
@@ -19,16 +16,16 @@ void sieve_groups(uint32_t strategy, const SieveArgs &args, const uint32_t *draw
         }
         uint64_t left = args.seed_count - first;
         uint32_t active = left < uint64_t(L::lanes) ? uint32_t(left) : uint32_t(L::lanes);
-        U64 seeds = L::splat64(args.seed_first + first * args.seed_stride) + iota * args.seed_stride;
+        U64 seeds = group_seeds<L>(u, args, draws, first, active, masks);
         SieveOutcome<L> outcome;
         outcome.reset(u.skip_min);
         if (strategy == SIEVE_CPU_STRIDED) {
             switch (u.params.family) {
-                case PRNG_PCG32: sieve_strided_group<Pcg32<L>, L>(u, seeds, draws, outcome); break;
-                case PRNG_LCG32: sieve_strided_group<Lcg32<L>, L>(u, seeds, draws, outcome); break;
-                case PRNG_JAVA_LCG: sieve_strided_group<JavaLcg<L>, L>(u, seeds, draws, outcome); break;
-                case PRNG_MINSTD: sieve_strided_group<Minstd<L>, L>(u, seeds, draws, outcome); break;
-                case PRNG_PHILOX4X32: sieve_strided_group<Philox4x32<L>, L>(u, seeds, draws, outcome); break;
+                case PRNG_PCG32: sieve_strided_group<Pcg32<L>, L>(u, seeds, draws, masks, outcome); break;
+                case PRNG_LCG32: sieve_strided_group<Lcg32<L>, L>(u, seeds, draws, masks, outcome); break;
+                case PRNG_JAVA_LCG: sieve_strided_group<JavaLcg<L>, L>(u, seeds, draws, masks, outcome); break;
+                case PRNG_MINSTD: sieve_strided_group<Minstd<L>, L>(u, seeds, draws, masks, outcome); break;
+                case PRNG_PHILOX4X32: sieve_strided_group<Philox4x32<L>, L>(u, seeds, draws, masks, outcome); break;
                 default: return;
             }
         } else {
@@ -36,6 +33,6 @@ void sieve_groups(uint32_t strategy, const SieveArgs &args, const uint32_t *draw
             SIEVE_SWITCH_FAMILY(u.params.family, L, SIEVE_STREAMED_LANES)
 #undef SIEVE_STREAMED_LANES
         }
-        append_records<L>(outcome, u, args.seed_first + first * args.seed_stride, args.seed_stride, active, counter, records);
+        append_records<L>(outcome, u, seeds, active, counter, records);
     }
 }

@@ -31,7 +31,23 @@ struct VectorLanes {
     /// c + 1 where m holds (m is -1 there), c elsewhere.
     static U inc_if(U c, M m) { return m ? c + 1u : c; }
     static uint32_t lane(U v, uint32_t i) { return v[i]; }
+    static uint64_t lane64(U64 v, uint32_t i) { return v[i]; }
     static bool lane_mask(M m, uint32_t i) { return m[i] != 0; }
+    static U with_lane(U v, uint32_t i, uint32_t x) {
+        v[i] = x;
+        return v;
+    }
+    static U64 with_lane64(U64 v, uint32_t i, uint64_t x) {
+        v[i] = x;
+        return v;
+    }
+    static U64 iota64() {
+        U64 v;
+        for (int i = 0; i < N; ++i) {
+            v[i] = uint64_t(i);
+        }
+        return v;
+    }
 };
 
 #endif  // SIEVE_VECTOR_LANES_H

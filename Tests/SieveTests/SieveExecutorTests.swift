@@ -31,7 +31,7 @@ struct SieveExecutorTests {
         #expect(SieveExecutor.resplit(pair, survivorCount: 2, capacity: 1).map(\.seedCount) == [1, 1])
     }
 
-    @Test("the CPU's dispatches: one 2^30-capped range, or one strided set per living class")
+    @Test("the CPU's dispatches: one 2^30-capped range, or one range of positions of the pruned set")
     func cpuDispatches() throws {
         var random = SplitMix64(seed: 0xE4EC)
         let prng = try PRNGConfiguration(family: .family(.lcg32), parameters: ["m": 0])
@@ -47,10 +47,12 @@ struct SieveExecutorTests {
         let cpu = CPUSieveBackend()
         let pruned = try SieveExecutor(backend: cpu).run(plan, seeds: seeds, tracing: true)
         let table = try #require(pruned.pruning)
-        #expect(pruned.dispatches.count == table.living.count)
         #expect(table.living.contains(planted % (1 << 20)))
-        #expect(pruned.dispatches.allSatisfy { $0.seedStride == 1 << 20 && $0.seedCount >= 3 })
-        #expect(pruned.dispatches.map { $0.firstSeed % (1 << 20) } == table.living.map { $0 })
+        let positions = table.positions(in: seeds)
+        #expect(pruned.dispatches == [SieveDispatch(index: 0, firstSeed: positions.first, seedCount: UInt64(positions.count),
+                                                    capacity: min(cpu.capacity, Int(positions.count)), pruning: table)])
+        #expect(pruned.dispatches[0].lowestSeed >= seeds.first && pruned.dispatches[0].lastSeed <= seeds.last)
+        #expect(pruned.seedsDispatched == positions.count)
         #expect(pruned.seedsDispatched < seeds.count / 16)
         let plain = try SieveExecutor(backend: cpu, pruneLowBitClasses: false).run(plan, seeds: seeds, tracing: true)
         #expect(plain.pruning == nil)

@@ -80,10 +80,8 @@ public struct CPUSieveBackend: SieveDispatchBackend {
                      "the strided body needs a family with jump-ahead")
         let count = dispatch.seedCount
         let capacity = UInt32(min(capacity, dispatch.capacity))
-        var args = plan.kernelArgs(firstSeed: dispatch.firstSeed, count: count, capacity: capacity)
-        args.seed_stride = dispatch.seedStride
-        var draws = plan.draws
-        if draws.isEmpty { draws = [0] }
+        var args = plan.kernelArgs(for: dispatch, capacity: capacity)
+        var draws = plan.kernelWords(pruning: dispatch.pruning)
         var counter: UInt32 = 0
         var records = [SieveRecord](repeating: SieveRecord(), count: Int(capacity))
         let kernelName: KernelName = strategy == .strided ? .sieveStrided : .sieveStreamed

@@ -1,48 +1,181 @@
 import Synchronization
 
-/// A plan's low-bit classes that can still pass (``SievePlan/LowBitClasses``): sieved once per plan,
-/// by whichever backend first needs it, and shared by every backend in the process.
+/// A plan's low-bit classes that can still pass (``SievePlan/LowBitClasses``), and at which skips:
+/// sieved once per plan, by whichever backend first needs it, and shared by every chunk, thread
+/// and backend in the process.
 ///
-/// The table is exact: a seed outside the living classes fails the plan on every backend, so
-/// sieving only the living classes (``SieveExecutor``) gives the plain sweep's survivors.
+/// For each class c (a seed residue mod 2^B) and skip s, the table knows whether each window can
+/// reach its threshold: the outputs' low T bits of every seed of the class are those of the class,
+/// and a draw matches mod M only if it matches mod 2^T, so a window's count mod 2^T bounds its
+/// count mod M. A class lives when some skip can pass (the forward window, or with the full reverse
+/// scope either window). The pruned seed set (``seed(at:)``) holds the seeds of living classes in
+/// ascending order; the kernels sieve positions of it, and count a window at a skip only where the
+/// lane's class can pass there. Both are exact: what they leave out stays below its threshold, so
+/// the survivors and their records are the plain sweep's.
 ///
 /// ```swift
 /// let table = try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: CPUSieveBackend()))
 /// table?.living.count       // how many of the 2^B classes can pass
+/// table?.livingPairs        // how many (class, skip) pairs can
 /// ```
-public struct LowBitClassTable: Sendable, Equatable {
+public struct LowBitClassTable: Sendable, Hashable {
     public let classes: SievePlan.LowBitClasses
     /// The classes (seed mod 2^B) that can still pass, ascending.
     public let living: [UInt64]
+    /// The skips of the plan, whose bits the masks hold (bit k: skip `skips.lowerBound + k`).
+    public let skips: ClosedRange<UInt32>
+    /// Words per window per class in ``skipMasks``: ⌈skips / 32⌉.
+    public let maskWords: Int
+    /// Per living class, 2·``maskWords`` words: the skips at which the forward window can pass, then
+    /// those at which the reverse window can.
+    public let skipMasks: [UInt32]
 
     /// 2^B: seeds of one class are this far apart.
     public var period: UInt64 { UInt64(1) << UInt64(classes.classBits) }
 
-    /// The table of `plan`, or `nil` when the plan has no low-bit classes. Taken from the cache, or
-    /// sieved by `executor` (without pruning: the plan of the classes, over seeds 0 ..< 2^B) and
-    /// cached under the identity of that class plan.
+    /// (living class, skip) pairs at which some window can pass.
+    public var livingPairs: Int {
+        var pairs = 0
+        for j in living.indices {
+            let base = j * 2 * maskWords
+            for w in 0..<maskWords {
+                pairs += (skipMasks[base + w] | skipMasks[base + maskWords + w]).nonzeroBitCount
+            }
+        }
+        return pairs
+    }
+
+    /// The fraction of the plain sweep's (seed, skip) pairs the pruned set still sieves.
+    public var sievedFraction: Double {
+        Double(livingPairs) / (Double(period) * Double(skips.count))
+    }
+
+    // MARK: - The pruned seed set
+
+    /// How many seeds of the pruned set lie below `seed` (up to 2^64).
+    public func position(of seed: UInt128) -> UInt128 {
+        let block = seed >> UInt128(classes.classBits)
+        let residue = UInt64(seed & UInt128(period - 1))
+        return block * UInt128(living.count) + UInt128(Self.lowerBound(living, residue))
+    }
+
+    /// The seed at `position` of the pruned set.
+    public func seed(at position: UInt64) -> UInt64 {
+        let n = UInt64(living.count)
+        return (position / n) << UInt64(classes.classBits) | living[Int(position % n)]
+    }
+
+    /// The positions of the pruned set's seeds in `seeds`.
+    public func positions(in seeds: SeedRange) -> (first: UInt64, count: UInt128) {
+        let first = position(of: UInt128(seeds.first))
+        let end = position(of: UInt128(seeds.last) + 1)
+        return (UInt64(first), end - first)
+    }
+
+    /// The words the kernels read after the draws (`Shaders/KernelArgs.h`, `SieveArgs`): the living
+    /// classes, then their skip masks.
+    public let kernelWords: [UInt32]
+
+    init(classes: SievePlan.LowBitClasses, living: [UInt64], skips: ClosedRange<UInt32>, maskWords: Int, skipMasks: [UInt32]) {
+        precondition(skipMasks.count == living.count * 2 * maskWords)
+        self.classes = classes
+        self.living = living
+        self.skips = skips
+        self.maskWords = maskWords
+        self.skipMasks = skipMasks
+        self.kernelWords = living.map { UInt32($0) } + skipMasks
+    }
+
+    private static func lowerBound(_ sorted: [UInt64], _ value: UInt64) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    // MARK: - Sieving the table
+
+    /// The table of `plan`, or `nil` when the plan has no low-bit classes or pruning by them would
+    /// leave more than half of the (seed, skip) pairs (``sievedFraction``). Taken from the cache, or
+    /// sieved by `executor` (without pruning: for each skip, the plan of the classes at that skip
+    /// with the reverse window tested everywhere, over seeds 0 ..< 2^B, on every core the backend
+    /// has) and cached, either way, under the identity of the class plan.
     public static func table(for plan: SievePlan, sievedBy executor: SieveExecutor) throws -> LowBitClassTable? {
         guard let classes = plan.lowBitClasses else { return nil }
         let classPlan = plan.classPlan(classes)
         let key = classPlan.identity
         if let cached = cache.withLock({ $0[key] }) { return cached }
-        var plain = executor
-        plain.pruneLowBitClasses = false
-        let seeds = SeedRange(first: 0, last: (UInt64(1) << UInt64(classes.classBits)) - 1)
-        let table = LowBitClassTable(classes: classes, living: try plain.survivors(of: classPlan, seeds: seeds).map(\.seed))
+        let table = try sieve(classPlan, classes: classes, scope: plan.parameters.reverseScope, executor: executor)
         cache.withLock { cache in
             if cache.count >= 64 { cache.removeAll() }
-            cache[key] = table
+            cache[key] = .some(table)
         }
         return table
     }
 
-    /// The cached table of `plan`, if it has been sieved.
-    public static func cached(for plan: SievePlan) -> LowBitClassTable? {
+    /// Whether the table of `plan` has been sieved, and then the table (`nil` when pruning by it
+    /// does not pay).
+    public static func cached(for plan: SievePlan) -> LowBitClassTable?? {
         guard let classes = plan.lowBitClasses else { return nil }
         let key = plan.classPlan(classes).identity
         return cache.withLock { $0[key] }
     }
 
-    private static let cache = Mutex<[PlanIdentity: LowBitClassTable]>([:])
+    /// Sieves the table, or gives up (`nil`) as soon as it cannot leave out half the pairs, or
+    /// after 8 skips at which nine classes in ten could pass (a speed decision only: the plain
+    /// sweep's survivors are the same).
+    private static func sieve(_ classPlan: SievePlan, classes: SievePlan.LowBitClasses, scope: SieveParameters.ReverseScope,
+                              executor: SieveExecutor) throws -> LowBitClassTable? {
+        var plain = executor
+        plain.pruneLowBitClasses = false
+        let skips = classPlan.parameters.skips
+        let words = (skips.count + 31) / 32
+        let period = 1 << classes.classBits
+        let seeds = SeedRange(first: 0, last: UInt64(period) - 1)
+        let hasReverse = classPlan.parameters.hasReverse
+        // Classes with any bit, each with 2·words mask words at `slot · 2·words` of `masks`.
+        var slots: [UInt64: Int] = [:]
+        var masks: [UInt32] = []
+        var pairs = 0
+        for (done, skip) in skips.enumerated() {
+            let k = Int(skip - skips.lowerBound)
+            let bit = UInt32(1) << UInt32(k % 32)
+            for record in try plain.survivors(of: classPlan.classPlan(atSkip: skip), seeds: seeds) {
+                let forward = record.passed.contains(.forward)
+                let reverse = hasReverse && record.passed.contains(.reverse)
+                guard forward || reverse else { continue }
+                let slot: Int
+                if let existing = slots[record.seed] {
+                    slot = existing
+                } else {
+                    slot = slots.count
+                    slots[record.seed] = slot
+                    masks += [UInt32](repeating: 0, count: 2 * words)
+                }
+                if forward { masks[slot * 2 * words + k / 32] |= bit }
+                if reverse { masks[slot * 2 * words + words + k / 32] |= bit }
+                pairs += 1
+            }
+            if pairs * 2 > period * skips.count { return nil }
+            if done + 1 == 8 && pairs * 10 > period * 8 * 9 { return nil }
+        }
+        // A class lives when its forward window can pass somewhere; with the full reverse scope
+        // (which reports reverse-only survivors), also when only its reverse window can.
+        let living = slots.filter { _, slot in
+            let base = slot * 2 * words
+            return masks[base..<base + words].contains { $0 != 0 }
+                || (scope == .fullRange && masks[base + words..<base + 2 * words].contains { $0 != 0 })
+        }.keys.sorted()
+        var kept: [UInt32] = []
+        kept.reserveCapacity(living.count * 2 * words)
+        for c in living {
+            let base = slots[c]! * 2 * words
+            kept += masks[base..<base + 2 * words]
+        }
+        return LowBitClassTable(classes: classes, living: living, skips: skips, maskWords: words, skipMasks: kept)
+    }
+
+    private static let cache = Mutex<[PlanIdentity: LowBitClassTable?]>([:])
 }

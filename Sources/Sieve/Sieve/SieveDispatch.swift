@@ -1,8 +1,8 @@
 /// One dispatch a ``SieveExecutor`` hands a backend: the seeds `firstSeed + k·seedStride` for
-/// k in 0 ..< `seedCount`, and room for `capacity` survivor records.
+/// k in 0 ..< `seedCount`, or with a class table (``pruning``) the seeds at positions
+/// `firstSeed + k` of its pruned seed set; and room for `capacity` survivor records.
 ///
-/// A stride of 1 is a contiguous range; a stride of 2^B is one low-bit class (``SievePlan/LowBitClasses``)
-/// of a range. The kernels take both (`seed_stride` in `Shaders/KernelArgs.h`).
+/// The kernels take both (`seed_stride` and `class_count` in `Shaders/KernelArgs.h`).
 public struct SieveDispatch: Sendable, Hashable, CustomStringConvertible {
     /// The dispatch's index among its call's top-level dispatches (0-based); overflow re-runs keep
     /// the index of the dispatch they split.
@@ -14,9 +14,12 @@ public struct SieveDispatch: Sendable, Hashable, CustomStringConvertible {
     public var capacity: Int
     /// How deep in overflow re-runs it is (0 for a dispatch as first cut).
     public var resplitDepth: Int
+    /// The class table whose pruned seed set ``firstSeed`` and ``seedCount`` index (stride 1), or
+    /// `nil` for plain seeds.
+    public var pruning: LowBitClassTable?
 
     public init(index: Int, firstSeed: UInt64, seedCount: UInt64, seedStride: UInt64 = 1, capacity: Int,
-                resplitDepth: Int = 0) {
+                resplitDepth: Int = 0, pruning: LowBitClassTable? = nil) {
         precondition(seedCount >= 1 && seedStride >= 1 && capacity >= 1)
         self.index = index
         self.firstSeed = firstSeed
@@ -24,13 +27,23 @@ public struct SieveDispatch: Sendable, Hashable, CustomStringConvertible {
         self.seedStride = seedStride
         self.capacity = capacity
         self.resplitDepth = resplitDepth
+        self.pruning = pruning
+        precondition(pruning == nil || seedStride == 1, "a pruned dispatch indexes its set with stride 1")
     }
 
     /// The last seed the dispatch sieves.
-    public var lastSeed: UInt64 { firstSeed + (seedCount - 1) * seedStride }
+    public var lastSeed: UInt64 {
+        if let pruning { return pruning.seed(at: firstSeed + seedCount - 1) }
+        return firstSeed + (seedCount - 1) * seedStride
+    }
+
+    /// The seed the dispatch sieves first.
+    public var lowestSeed: UInt64 { pruning?.seed(at: firstSeed) ?? firstSeed }
 
     public var description: String {
-        let seeds = seedStride == 1
+        let seeds = pruning != nil
+            ? "pruned-set positions \(firstSeed)...\(firstSeed + seedCount - 1) (seeds \(lowestSeed)...\(lastSeed))"
+            : seedStride == 1
             ? "seeds \(firstSeed)...\(lastSeed)"
             : "seeds \(firstSeed) + k·\(seedStride) for k < \(seedCount)"
         return "dispatch \(index) (\(seeds), capacity \(capacity)\(resplitDepth > 0 ? ", re-split depth \(resplitDepth)" : ""))"

@@ -12,9 +12,10 @@
 ///   request ends the run within a dispatch (``SieveCancelled``).
 /// - **Re-splitting** (``resplit(_:survivorCount:capacity:)``): a dispatch whose survivor count
 ///   passes its capacity is run again as pieces sized to hold them, each checked again.
-/// - **Pruning**: for a plan with low-bit classes, the class table is sieved once and cached
-///   (``LowBitClassTable``); when few enough classes live to pay, each living class runs as a
-///   strided seed set `start + k·2^B`.
+/// - **Pruning**: for a plan with low-bit classes, the class table is sieved once per plan and
+///   cached (``LowBitClassTable``); when it leaves out enough, the dispatches cover positions of
+///   its pruned seed set (the seeds of living classes, in order) instead of seeds, and the kernels
+///   count each window only at the skips its class can pass. A chunk of any size is pruned alike.
 ///
 /// ```swift
 /// let outcome = try SieveExecutor(backend: CPUSieveBackend()).run(plan, seeds: range, tracing: true)
@@ -84,12 +85,10 @@ public struct SieveExecutor: Sendable {
         var run = Run(plan: plan, identity: plan.identity, tracing: tracing)
         if let table = try pruning(for: plan, seeds: seeds) {
             run.outcome.pruning = table
-            let period = table.period
-            for c in table.living {
-                let offset = (c &- seeds.first) & (period - 1)
-                guard seeds.last - seeds.first >= offset else { continue }
-                let start = seeds.first + offset
-                try sweep(first: start, count: UInt128((seeds.last - start) / period) + 1, stride: period, &run)
+            run.pruning = table
+            let positions = table.positions(in: seeds)
+            if positions.count > 0 {
+                try sweep(first: positions.first, count: positions.count, stride: 1, &run)
             }
         } else {
             try sweep(first: seeds.first, count: seeds.count, stride: 1, &run)
@@ -99,20 +98,14 @@ public struct SieveExecutor: Sendable {
     }
 
     /// The class table to prune `seeds` with, or `nil` for a plain sweep: when pruning is on, the
-    /// plan has low-bit classes, the range covers them all, few enough live (half of a few thousand
-    /// classes, each a long strided run; a sixteenth of more, whose runs are short), and their
-    /// dispatches, each with the backend's overhead, cost no more than the plain sweep's.
+    /// plan has low-bit classes, the table leaves out at least half of the (seed, skip) pairs, and
+    /// it is sieved already or the range is large enough for a table of 2^B classes to pay (at
+    /// least 2^B / 16 seeds).
     public func pruning(for plan: SievePlan, seeds: SeedRange) throws -> LowBitClassTable? {
-        guard pruneLowBitClasses, let classes = plan.lowBitClasses,
-              seeds.count >= UInt128(1) << UInt128(classes.classBits),
-              let table = try LowBitClassTable.table(for: plan, sievedBy: self)
-        else { return nil }
-        let period = table.period
-        guard UInt64(table.living.count) * (period >= 4096 ? 16 : 2) <= period else { return nil }
-        let overhead = UInt128(backend.dispatchOverheadSeeds)
-        let prunedCost = UInt128(table.living.count) * (seeds.count / UInt128(period) + 1 + overhead)
-        let plainCost = seeds.count + overhead * (seeds.count / UInt128(maximumDispatchSeeds) + 1)
-        return prunedCost <= plainCost ? table : nil
+        guard pruneLowBitClasses, let classes = plan.lowBitClasses else { return nil }
+        if let cached = LowBitClassTable.cached(for: plan) { return cached }
+        guard seeds.count * 16 >= UInt128(1) << UInt128(classes.classBits) else { return nil }
+        return try LowBitClassTable.table(for: plan, sievedBy: self)
     }
 
     // MARK: - The rules
@@ -141,7 +134,8 @@ public struct SieveExecutor: Sendable {
             let end = count * (piece + 1) / pieces
             return SieveDispatch(index: dispatch.index, firstSeed: dispatch.firstSeed + begin * dispatch.seedStride,
                                  seedCount: end - begin, seedStride: dispatch.seedStride,
-                                 capacity: Int(min(UInt64(capacity), end - begin)), resplitDepth: dispatch.resplitDepth + 1)
+                                 capacity: Int(min(UInt64(capacity), end - begin)), resplitDepth: dispatch.resplitDepth + 1,
+                                 pruning: dispatch.pruning)
         }
     }
 
@@ -151,6 +145,8 @@ public struct SieveExecutor: Sendable {
         let plan: SievePlan
         let identity: PlanIdentity
         let tracing: Bool
+        /// The table whose pruned set the dispatches index, if any.
+        var pruning: LowBitClassTable?
         var index = 0
         var outcome = Outcome()
         /// Measured while a cancellable run goes: seconds per seed, and the last dispatch's size.
@@ -158,7 +154,8 @@ public struct SieveExecutor: Sendable {
         var lastDispatchSeeds: UInt64?
     }
 
-    /// Runs the seeds `first + k·stride`, k < `count`, in dispatches cut by the split rule.
+    /// Runs the seeds `first + k·stride` (positions of the pruned set when pruning), k < `count`, in
+    /// dispatches cut by the split rule.
     private func sweep(first: UInt64, count: UInt128, stride: UInt64, _ run: inout Run) throws {
         var start = first
         var remaining = count
@@ -173,7 +170,7 @@ public struct SieveExecutor: Sendable {
             }
             let seeds = Self.chunkSeeds(remaining: remaining, preferred: preferred, maximum: maximum)
             let dispatch = SieveDispatch(index: run.index, firstSeed: start, seedCount: seeds, seedStride: stride,
-                                         capacity: Int(min(capacity, seeds)))
+                                         capacity: Int(min(capacity, seeds)), pruning: run.pruning)
             let started = ContinuousClock.now
             try execute(dispatch, &run)
             if cancellation.isCancellable {

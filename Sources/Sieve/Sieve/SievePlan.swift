@@ -249,6 +249,15 @@ public struct SievePlan: Sendable {
         return plan
     }
 
+    /// The class plan of one skip, with the reverse window tested on every seed: what the class
+    /// table sieves at each skip (``LowBitClassTable``) to learn where each window can pass.
+    func classPlan(atSkip skip: UInt32) -> SievePlan {
+        var plan = self
+        plan.parameters.skips = skip...skip
+        if plan.parameters.hasReverse { plan.parameters.reverseScope = .fullRange }
+        return plan
+    }
+
     /// How the reverse window is tested, in the kernels' terms.
     var reverseMode: SieveReverseMode {
         guard parameters.hasReverse else { return SIEVE_REVERSE_NONE }
@@ -258,6 +267,31 @@ public struct SievePlan: Sendable {
 
     /// The draws buffer: the forward window, then the reverse window.
     package var draws: [UInt32] { forwardDraws + reverseDraws }
+
+    /// The kernel arguments of `dispatch`, with room for `capacity` records: its seeds, or the
+    /// positions of its table's pruned set (whose words ``kernelWords(pruning:)`` puts after the draws).
+    package func kernelArgs(for dispatch: SieveDispatch, capacity: UInt32) -> SieveArgs {
+        var a = kernelArgs(firstSeed: dispatch.firstSeed, count: dispatch.seedCount, capacity: capacity)
+        a.seed_stride = dispatch.seedStride
+        if let table = dispatch.pruning {
+            precondition(table.skips == parameters.skips, "a class table of other skips")
+            a.class_count = UInt32(table.living.count)
+            a.class_bits = UInt32(table.classes.classBits)
+            a.class_offset = UInt32(draws.count)
+            a.mask_offset = UInt32(draws.count + table.living.count)
+            a.mask_words = UInt32(table.maskWords)
+            a.class_position = dispatch.firstSeed
+        }
+        return a
+    }
+
+    /// The words of the kernels' buffer 1 for a dispatch pruned by `pruning` (or not): the draws,
+    /// then the table's living classes and skip masks; never empty.
+    package func kernelWords(pruning: LowBitClassTable?) -> [UInt32] {
+        var words = draws
+        if let pruning { words += pruning.kernelWords }
+        return words.isEmpty ? [0] : words
+    }
 
     /// The kernel arguments for `count` seeds from `firstSeed`, with room for `capacity` records.
     package func kernelArgs(firstSeed: UInt64, count: UInt64, capacity: UInt32) -> SieveArgs {

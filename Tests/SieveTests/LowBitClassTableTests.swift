@@ -1,0 +1,100 @@
+import Testing
+@testable import Sieve
+import _SieveTestSupport
+
+/// The class table decides which (seed, skip) pairs are never counted: it must be exact, and every
+/// chunk of a sweep, however small, must use it.
+struct LowBitClassTableTests {
+    /// lcg32 mod 2^32 with M = 2^12: 4096 classes, few enough for the oracle to check each.
+    static func plan(seed: UInt64, window: Int = 10, skips: ClosedRange<UInt32> = 0...5, forward: Int = 5, reverse: Int = 3,
+                     scope: SieveParameters.ReverseScope) throws -> (SievePlan, planted: UInt64) {
+        var random = SplitMix64(seed: seed)
+        let prng = try PRNGConfiguration(family: .family(.lcg32), parameters: ["m": 0])
+        let modulus: UInt64 = 1 << 12
+        let planted = 50_000 + random.below(1 << 16)
+        let skip = UInt64(skips.lowerBound) + random.below(UInt64(skips.count))
+        var residues = try prng.outputs(seed: planted, count: 40, burn: 0, skip: skip).map { UInt32($0 % modulus) }
+        for index in 0..<40 where random.below(6) == 0 { residues[index] = UInt32(random.below(modulus)) }
+        let parameters = SieveParameters(
+            prng: prng, modulus: modulus, window: window, offset: 14, reverseWindow: 6, skips: skips,
+            forwardThreshold: .matches(forward), reverseThreshold: .matches(reverse), reverseScope: scope)
+        return (try SievePlan(parameters: parameters, residues: residues), planted)
+    }
+
+    @Test("each class's skip masks are exactly the skips at which its class plan passes each window",
+          arguments: [SieveParameters.ReverseScope.forwardSurvivors, .fullRange])
+    func masksAreExact(scope: SieveParameters.ReverseScope) throws {
+        let (plan, _) = try Self.plan(seed: 0xC1A5 ^ UInt64(scope == .fullRange ? 1 : 0), scope: scope)
+        let classes = try #require(plan.lowBitClasses)
+        let table = try #require(try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: CPUSieveBackend())))
+        let classPlan = plan.classPlan(classes)
+        let period = UInt64(1) << UInt64(classes.classBits)
+        // The oracle, per skip: which classes pass the forward window, and which the reverse.
+        var forward: [UInt64: Set<UInt32>] = [:], reverse: [UInt64: Set<UInt32>] = [:]
+        for skip in plan.parameters.skips {
+            for record in try SieveOracle.survivors(of: classPlan.classPlan(atSkip: skip), seeds: SeedRange(first: 0, last: period - 1)) {
+                if record.passed.contains(.forward) { forward[record.seed, default: []].insert(skip) }
+                if record.passed.contains(.reverse) { reverse[record.seed, default: []].insert(skip) }
+            }
+        }
+        let expectedLiving = Set(forward.keys).union(scope == .fullRange ? Set(reverse.keys) : []).sorted()
+        #expect(table.living == expectedLiving)
+        #expect(!table.living.isEmpty && table.living.count < Int(period) / 2, "a plan that prunes: \(table.living.count) live")
+        for (j, c) in table.living.enumerated() {
+            let base = j * 2 * table.maskWords
+            for skip in plan.parameters.skips {
+                let k = Int(skip - plan.parameters.skips.lowerBound)
+                let forwardBit = table.skipMasks[base + k / 32] >> UInt32(k % 32) & 1 == 1
+                let reverseBit = table.skipMasks[base + table.maskWords + k / 32] >> UInt32(k % 32) & 1 == 1
+                #expect(forwardBit == (forward[c]?.contains(skip) ?? false), "class \(c) skip \(skip) forward")
+                #expect(reverseBit == (reverse[c]?.contains(skip) ?? false), "class \(c) skip \(skip) reverse")
+            }
+        }
+    }
+
+    @Test("positions of the pruned set count its seeds below any seed, and give them back")
+    func positions() throws {
+        let (plan, _) = try Self.plan(seed: 0x9051, scope: .forwardSurvivors)
+        let table = try #require(try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: CPUSieveBackend())))
+        let living = Set(table.living)
+        var position: UInt64 = 0
+        for seed in UInt64(0)..<3 * table.period + 5 {
+            #expect(table.position(of: UInt128(seed)) == UInt128(position))
+            if living.contains(seed % table.period) {
+                #expect(table.seed(at: position) == seed)
+                position += 1
+            }
+        }
+        let whole = table.positions(in: SeedRange(first: 0, last: .max))
+        #expect(whole.first == 0 && whole.count == UInt128(table.living.count) << UInt128(64 - table.classes.classBits))
+    }
+
+    @Test("a chunk smaller than the class period is pruned too, with the oracle's survivors, on every body",
+          arguments: [SieveParameters.ReverseScope.forwardSurvivors, .fullRange])
+    func smallChunksArePruned(scope: SieveParameters.ReverseScope) throws {
+        let (plan, planted) = try Self.plan(seed: 0x5A11 ^ UInt64(scope == .fullRange ? 1 : 0), scope: scope)
+        let period = UInt64(1) << UInt64(try #require(plan.lowBitClasses).classBits)
+        // The search's case: chunks of a quarter of the period, one of them holding the planted seed.
+        let chunk = SeedRange(first: planted - period / 8, last: planted + period / 8 - 1)
+        let expected = try SieveOracle.survivors(of: plan, seeds: chunk)
+        #expect(expected.contains { $0.seed == planted })
+        var backends = CPUSieveBackend.InstructionSet.supported.map { CPUSieveBackend(instructionSet: $0) }
+        backends.append(CPUSieveBackend(execution: .perThread))
+        for backend in backends {
+            let outcome = try SieveExecutor(backend: backend).run(plan, seeds: chunk, tracing: true)
+            #expect(outcome.pruning != nil, "\(backend.instructionSet) \(backend.execution): the chunk must be pruned")
+            #expect(outcome.seedsDispatched < chunk.count / 2)
+            #expect(outcome.survivors == expected, "\(backend.instructionSet) \(backend.execution)")
+        }
+    }
+
+    @Test("many skips (more than one mask word), thresholds few classes meet: pruned equals the oracle")
+    func manySkips() throws {
+        let (plan, planted) = try Self.plan(seed: 0x3A4B, window: 14, skips: 3...70, forward: 7, reverse: 3, scope: .fullRange)
+        let table = try #require(try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: CPUSieveBackend())))
+        #expect(table.maskWords == 3)
+        let seeds = SeedRange(first: planted - 3000, last: planted + 5000)
+        let pruned = try CPUSieveBackend().survivors(of: plan, seeds: seeds)
+        #expect(pruned == (try SieveOracle.survivors(of: plan, seeds: seeds)))
+    }
+}
