@@ -142,9 +142,11 @@ public struct LowBitClassTable: Sendable, Hashable {
         for (done, skip) in skips.enumerated() {
             let k = Int(skip - skips.lowerBound)
             let bit = UInt32(1) << UInt32(k % 32)
-            for record in try plain.survivors(of: classPlan.classPlan(atSkip: skip), seeds: seeds) {
+            for record in try plain.survivors(of: classPlan.classPlan(atSkip: skip, reverseEverywhere: scope == .fullRange), seeds: seeds) {
                 let forward = record.passed.contains(.forward)
-                let reverse = hasReverse && record.passed.contains(.reverse)
+                // With the reverse window tested only where the forward one passes, only there do
+                // its bits matter (and a single skip's bidirectional flag says both pass).
+                let reverse = hasReverse && record.passed.contains(scope == .fullRange ? .reverse : .bidirectional)
                 guard forward || reverse else { continue }
                 let slot: Int
                 if let existing = slots[record.seed] {

@@ -1,3 +1,5 @@
+import Synchronization
+import Foundation
 /// Runs a plan over a seed range on any ``SieveDispatchBackend``: the one place that decides how the
 /// range is cut into dispatches, re-splits a dispatch whose survivors overflow the records, and
 /// skips the low-bit classes that cannot pass. The backend only executes the dispatches, so the
@@ -72,11 +74,11 @@ public struct SieveExecutor: Sendable {
     /// otherwise): the first from the plan's estimated steps per seed, the next from the seconds
     /// per seed measured so far, growing at most fourfold from one dispatch to the next.
     static func timedCap(stepsPerSeed: UInt64, secondsPerSeed: Double?, previous: UInt64?, maximum: UInt64) -> UInt64 {
-        guard let secondsPerSeed, let previous else {
+        guard let secondsPerSeed else {
             return max(1, min(maximum, firstDispatchSteps / max(1, stepsPerSeed)))
         }
         let fitting = secondsPerSeed > 0 ? dispatchSecondsWhenCancellable / secondsPerSeed : Double(maximum)
-        let capped = min(Double(maximum), Double(previous) * 4, fitting)
+        let capped = min(Double(maximum), previous.map { Double($0) * 4 } ?? Double(maximum), fitting)
         return max(1, UInt64(capped.rounded(.down)))
     }
 
@@ -86,11 +88,14 @@ public struct SieveExecutor: Sendable {
         if let table = try pruning(for: plan, seeds: seeds) {
             run.outcome.pruning = table
             run.pruning = table
+            run.secondsPerSeed = Self.measuredRates.withLock { $0[RateKey(run.identity, backend.name, pruned: true)] }
             let positions = table.positions(in: seeds)
+            if ProcessInfo.processInfo.environment["OPTIMIZE_DEBUG_TABLE"] != nil { print("table: living \(table.living.count) of \(table.period), pairs \(table.livingPairs), positions \(positions.count) of \(seeds.count)") }
             if positions.count > 0 {
                 try sweep(first: positions.first, count: positions.count, stride: 1, &run)
             }
         } else {
+            run.secondsPerSeed = Self.measuredRates.withLock { $0[RateKey(run.identity, backend.name, pruned: false)] }
             try sweep(first: seeds.first, count: seeds.count, stride: 1, &run)
         }
         run.outcome.survivors.sort()
@@ -141,6 +146,21 @@ public struct SieveExecutor: Sendable {
 
     // MARK: - Running
 
+    /// Seconds per seed (or pruned-set position) that earlier runs of a plan measured in this
+    /// process: a sweep's next chunk starts at that rate, not at the cautious first dispatch.
+    private static let measuredRates = Mutex<[RateKey: Double]>([:])
+
+    private struct RateKey: Hashable {
+        let plan: PlanIdentity
+        let backend: String
+        let pruned: Bool
+        init(_ plan: PlanIdentity, _ backend: String, pruned: Bool) {
+            self.plan = plan
+            self.backend = backend
+            self.pruned = pruned
+        }
+    }
+
     private struct Run {
         let plan: SievePlan
         let identity: PlanIdentity
@@ -178,6 +198,11 @@ public struct SieveExecutor: Sendable {
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
                 run.secondsPerSeed = seconds / Double(seeds)
                 run.lastDispatchSeeds = seeds
+                let key = RateKey(run.identity, backend.name, pruned: run.pruning != nil)
+                Self.measuredRates.withLock { rates in
+                    if rates.count >= 256 { rates.removeAll() }
+                    rates[key] = seconds / Double(seeds)
+                }
             }
             remaining -= UInt128(seeds)
             if remaining > 0 { start += seeds * stride }

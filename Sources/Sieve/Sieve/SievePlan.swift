@@ -249,12 +249,13 @@ public struct SievePlan: Sendable {
         return plan
     }
 
-    /// The class plan of one skip, with the reverse window tested on every seed: what the class
-    /// table sieves at each skip (``LowBitClassTable``) to learn where each window can pass.
-    func classPlan(atSkip skip: UInt32) -> SievePlan {
+    /// The class plan of one skip, with the reverse window tested on every seed or only where the
+    /// forward one passes: what the class table sieves at each skip (``LowBitClassTable``) to learn
+    /// where each window can pass.
+    func classPlan(atSkip skip: UInt32, reverseEverywhere: Bool) -> SievePlan {
         var plan = self
         plan.parameters.skips = skip...skip
-        if plan.parameters.hasReverse { plan.parameters.reverseScope = .fullRange }
+        if plan.parameters.hasReverse { plan.parameters.reverseScope = reverseEverywhere ? .fullRange : .forwardSurvivors }
         return plan
     }
 

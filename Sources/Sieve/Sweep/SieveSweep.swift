@@ -206,10 +206,26 @@ public struct SieveSweep: Sendable {
             throw InputError(.outputDirectoryMismatch, source: directory, problem: "is not empty and holds no sweep",
                              fix: "give --out a new or empty directory")
         }
-        let manifest = SweepManifest(identity: identity, historyFile: history.source, chunkSize: chunkSize,
+        let manifest = SweepManifest(identity: identity, historyFile: history.source, chunkSize: try effectiveChunkSize(),
                                      strategy: plan.strategy.rawValue)
         try SweepFileCoding.write(manifest, to: manifestPath)
         return (manifest, lock)
+    }
+
+    /// Seeds per chunk of a new sweep: ``chunkSize``, or when the backend prunes the plan by its
+    /// class table, that many times the largest power of two within the share of seeds the table
+    /// keeps, so that a chunk still sieves about ``chunkSize`` seeds (and still takes seconds, not
+    /// milliseconds: checkpoints stay cheap). Decided by the plan alone, so a resumed sweep and an
+    /// uninterrupted one cut the same chunks (the manifest records it).
+    func effectiveChunkSize() throws -> UInt64 {
+        guard let dispatching = backend as? any SieveDispatchBackend,
+              let table = try SieveExecutor(backend: dispatching).pruning(for: plan, seeds: identity.sweptSeeds),
+              !table.living.isEmpty
+        else { return chunkSize }
+        let thinning = table.period / UInt64(table.living.count)
+        let factor = UInt64(1) << UInt64(63 - thinning.leadingZeroBitCount)
+        let (scaled, overflow) = chunkSize.multipliedReportingOverflow(by: factor)
+        return overflow ? UInt64(1) << 63 : scaled
     }
 
     private func existingSummary() throws(InputError) -> SweepSummary? {
