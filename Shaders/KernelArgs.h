@@ -122,13 +122,15 @@ typedef struct SieveArgs {
     sieve_u32 reverse_mode;     // SieveReverseMode
     sieve_u32 capacity;         // records the records buffer holds
     // The pruned seed set (LowBitClassTable): with class_count > 0, grid position g sieves the
-    // seed at position f = class_position + g of the ascending set of seeds whose residue mod
-    // 2^class_bits is a living class,
+    // seed at position f = class_position + g of the set of seeds whose residue mod 2^class_bits
+    // is a living class, block by block (2^class_bits seeds each),
     //     seed(f) = (f / class_count)·2^class_bits + classes[f mod class_count],
-    // where `classes` (ascending) sit in the draws buffer from word class_offset, and each class's
-    // skip masks from word mask_offset: 2·mask_words words per class, the forward window's bits
-    // then the reverse window's, bit k of a window's words set when skip skip_min + k can reach
-    // that window's threshold for seeds of the class. seed_first and seed_stride are ignored.
+    // keeping only seeds in class_seed_min ... class_seed_max (the range's partial blocks). The
+    // `classes` sit in the draws buffer from word class_offset, ordered by their skip masks so
+    // that neighbouring lanes count the same skips; each class's masks from word mask_offset:
+    // 2·mask_words words per class, the forward window's bits then the reverse window's, bit k of
+    // a window's words set when skip skip_min + k can reach that window's threshold for seeds of
+    // the class. seed_first and seed_stride are ignored.
     sieve_u32 class_count;      // 0: grid position g sieves seed_first + g·seed_stride
     sieve_u32 class_bits;
     sieve_u32 class_offset;
@@ -136,6 +138,8 @@ typedef struct SieveArgs {
     sieve_u32 mask_words;       // ceil((skip_max - skip_min + 1) / 32)
     sieve_u32 class_reserved;
     sieve_u64 class_position;
+    sieve_u64 class_seed_min;
+    sieve_u64 class_seed_max;
 } SieveArgs;
 
 /// One surviving seed. Fields of a test the seed did not pass are zero.

@@ -46,6 +46,8 @@ struct SieveUniforms {
     uint mask_offset;
     uint mask_words;
     ulong class_position;
+    ulong class_seed_min;
+    ulong class_seed_max;
 };
 
 inline SieveWindow load_window(constant SieveWindow &source) {
@@ -90,6 +92,8 @@ inline SieveUniforms load_uniforms(constant SieveArgs &a) {
     u.mask_offset = a.mask_offset;
     u.mask_words = a.mask_words;
     u.class_position = a.class_position;
+    u.class_seed_min = a.class_seed_min;
+    u.class_seed_max = a.class_seed_max;
     return u;
 }
 
@@ -171,8 +175,9 @@ struct SkipMasks {
 };
 
 /// The seeds of grid positions first ... first + L::lanes - 1 and their skip masks. Lanes at or
-/// past `active` (the end of the grid) repeat the last active seed with no skip to count; their
-/// records are never appended.
+/// past `active` (the end of the grid) repeat the last active seed, and lanes of a pruned set
+/// whose seed is outside class_seed_min ... class_seed_max keep theirs, with no skip to count;
+/// their records are never appended (``lane_kept``).
 template <typename L>
 inline typename L::U64 group_seeds(thread const SieveUniforms &u, constant SieveArgs &a, device const uint *data, ulong first,
                                    uint active, thread SkipMasks<L> &masks) {
@@ -195,10 +200,12 @@ inline typename L::U64 group_seeds(thread const SieveUniforms &u, constant Sieve
     for (uint lane = 0; lane < uint(L::lanes); ++lane) {
         if (lane < active) {
             seed = (block << ulong(u.class_bits)) | ulong(data[u.class_offset + j]);
-            ulong m = ulong(u.mask_offset) + ulong(j) * ulong(2u * words);
-            for (uint w = 0; w < words; ++w) {
-                masks.forward[w] = L::with_lane(masks.forward[w], lane, data[m + w]);
-                masks.reverse[w] = L::with_lane(masks.reverse[w], lane, data[m + words + w]);
+            if (seed >= u.class_seed_min && seed <= u.class_seed_max) {
+                ulong m = ulong(u.mask_offset) + ulong(j) * ulong(2u * words);
+                for (uint w = 0; w < words; ++w) {
+                    masks.forward[w] = L::with_lane(masks.forward[w], lane, data[m + w]);
+                    masks.reverse[w] = L::with_lane(masks.reverse[w], lane, data[m + words + w]);
+                }
             }
             j += 1u;
             if (j == u.class_count) {
@@ -209,6 +216,12 @@ inline typename L::U64 group_seeds(thread const SieveUniforms &u, constant Sieve
         seeds = L::with_lane64(seeds, lane, seed);
     }
     return seeds;
+}
+
+/// Whether a lane's record may be appended: always for a plain range; for a pruned set, when its
+/// seed is within the kept seeds (the others were never counted).
+inline bool lane_kept(thread const SieveUniforms &u, ulong seed) {
+    return u.class_count == 0u || (seed >= u.class_seed_min && seed <= u.class_seed_max);
 }
 
 // MARK: - Per-skip bookkeeping
@@ -315,6 +328,9 @@ inline void append_records(thread const SieveOutcome<L> &outcome, thread const S
             continue;
         }
         r.seed = L::lane64(seeds, lane);
+        if (!lane_kept(u, r.seed)) {
+            continue;
+        }
         uint slot = atomic_fetch_add_explicit(counter, 1u, memory_order_relaxed);
         if (slot < u.capacity) {
             records[slot] = r;

@@ -45,7 +45,7 @@ public enum MetalBackendError: DiagnosedError, Equatable {
 
         /// The chunk of an executor's dispatch (of a pruned one: its first seed, and its positions).
         public init(_ dispatch: SieveDispatch) {
-            self.init(index: dispatch.index, firstSeed: dispatch.lowestSeed, seedCount: dispatch.seedCount,
+            self.init(index: dispatch.index, firstSeed: dispatch.leadingSeed, seedCount: dispatch.seedCount,
                       resplitDepth: dispatch.resplitDepth, seedStride: dispatch.seedStride)
         }
 

@@ -32,13 +32,18 @@ struct LowBitClassTableTests {
         // The oracle, per skip: which classes pass the forward window, and which the reverse.
         var forward: [UInt64: Set<UInt32>] = [:], reverse: [UInt64: Set<UInt32>] = [:]
         for skip in plan.parameters.skips {
-            for record in try SieveOracle.survivors(of: classPlan.classPlan(atSkip: skip), seeds: SeedRange(first: 0, last: period - 1)) {
-                if record.passed.contains(.forward) { forward[record.seed, default: []].insert(skip) }
-                if record.passed.contains(.reverse) { reverse[record.seed, default: []].insert(skip) }
+            // The reverse window matters everywhere with the full scope, else only where the forward one passes.
+            let single = classPlan.classPlan(atSkip: skip, reverseEverywhere: true)
+            for record in try SieveOracle.survivors(of: single, seeds: SeedRange(first: 0, last: period - 1)) {
+                let passesForward = record.passed.contains(.forward)
+                if passesForward { forward[record.seed, default: []].insert(skip) }
+                if record.passed.contains(.reverse) && (scope == .fullRange || passesForward) {
+                    reverse[record.seed, default: []].insert(skip)
+                }
             }
         }
         let expectedLiving = Set(forward.keys).union(scope == .fullRange ? Set(reverse.keys) : []).sorted()
-        #expect(table.living == expectedLiving)
+        #expect(table.living.sorted() == expectedLiving)
         #expect(!table.living.isEmpty && table.living.count < Int(period) / 2, "a plan that prunes: \(table.living.count) live")
         for (j, c) in table.living.enumerated() {
             let base = j * 2 * table.maskWords
@@ -52,21 +57,25 @@ struct LowBitClassTableTests {
         }
     }
 
-    @Test("positions of the pruned set count its seeds below any seed, and give them back")
+    @Test("the pruned set holds each block's living seeds once, neighbours sharing skip masks")
     func positions() throws {
         let (plan, _) = try Self.plan(seed: 0x9051, scope: .forwardSurvivors)
         let table = try #require(try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: CPUSieveBackend())))
-        let living = Set(table.living)
-        var position: UInt64 = 0
-        for seed in UInt64(0)..<3 * table.period + 5 {
-            #expect(table.position(of: UInt128(seed)) == UInt128(position))
-            if living.contains(seed % table.period) {
-                #expect(table.seed(at: position) == seed)
-                position += 1
-            }
+        let n = UInt64(table.living.count)
+        let seeds = SeedRange(first: 2 * table.period + 7, last: 5 * table.period - 3)
+        let positions = table.positions(in: seeds)
+        #expect(positions.first == 2 * n && positions.count == UInt128(3 * n))
+        let held = (positions.first..<positions.first + 3 * n).map { table.seed(at: $0) }
+        let expected = (2 * table.period..<5 * table.period).filter { table.living.contains($0 % table.period) }
+        #expect(held.sorted() == expected)
+        // Equal masks are neighbours: each mask's classes form one run.
+        let masks = (0..<table.living.count).map { j in Array(table.skipMasks[j * 2 * table.maskWords..<(j + 1) * 2 * table.maskWords]) }
+        var seen = Set<[UInt32]>()
+        for (j, mask) in masks.enumerated() where j == 0 || mask != masks[j - 1] {
+            #expect(seen.insert(mask).inserted, "the classes of mask \(mask) are not together")
         }
         let whole = table.positions(in: SeedRange(first: 0, last: .max))
-        #expect(whole.first == 0 && whole.count == UInt128(table.living.count) << UInt128(64 - table.classes.classBits))
+        #expect(whole.first == 0 && whole.count == UInt128(n) << UInt128(64 - table.classes.classBits))
     }
 
     @Test("a chunk smaller than the class period is pruned too, with the oracle's survivors, on every body",

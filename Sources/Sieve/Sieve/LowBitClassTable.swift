@@ -8,10 +8,12 @@ import Synchronization
 /// reach its threshold: the outputs' low T bits of every seed of the class are those of the class,
 /// and a draw matches mod M only if it matches mod 2^T, so a window's count mod 2^T bounds its
 /// count mod M. A class lives when some skip can pass (the forward window, or with the full reverse
-/// scope either window). The pruned seed set (``seed(at:)``) holds the seeds of living classes in
-/// ascending order; the kernels sieve positions of it, and count a window at a skip only where the
-/// lane's class can pass there. Both are exact: what they leave out stays below its threshold, so
-/// the survivors and their records are the plain sweep's.
+/// scope either window). The pruned seed set (``seed(at:)``) holds, block of 2^B seeds after
+/// block, the seeds of living classes, ordered by their skip masks so that the lanes of a vector
+/// (or a GPU's SIMD group) count the same skips. The kernels sieve positions of it, keep the seeds
+/// of the range in its partial first and last blocks, and count a window at a skip only where
+/// the lane's class can pass there. All of it is exact: what they leave out stays below its
+/// threshold, so the survivors and their records are the plain sweep's.
 ///
 /// ```swift
 /// let table = try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: CPUSieveBackend()))
@@ -20,7 +22,8 @@ import Synchronization
 /// ```
 public struct LowBitClassTable: Sendable, Hashable {
     public let classes: SievePlan.LowBitClasses
-    /// The classes (seed mod 2^B) that can still pass, ascending.
+    /// The classes (seed mod 2^B) that can still pass, in the pruned set's order: by their skip
+    /// masks, then ascending.
     public let living: [UInt64]
     /// The skips of the plan, whose bits the masks hold (bit k: skip `skips.lowerBound + k`).
     public let skips: ClosedRange<UInt32>
@@ -52,23 +55,18 @@ public struct LowBitClassTable: Sendable, Hashable {
 
     // MARK: - The pruned seed set
 
-    /// How many seeds of the pruned set lie below `seed` (up to 2^64).
-    public func position(of seed: UInt128) -> UInt128 {
-        let block = seed >> UInt128(classes.classBits)
-        let residue = UInt64(seed & UInt128(period - 1))
-        return block * UInt128(living.count) + UInt128(Self.lowerBound(living, residue))
-    }
-
     /// The seed at `position` of the pruned set.
     public func seed(at position: UInt64) -> UInt64 {
         let n = UInt64(living.count)
         return (position / n) << UInt64(classes.classBits) | living[Int(position % n)]
     }
 
-    /// The positions of the pruned set's seeds in `seeds`.
+    /// The positions of the pruned set in the blocks of 2^B seeds that `seeds` touches: the seeds
+    /// of living classes in `seeds`, and those of its partial first and last blocks outside it.
     public func positions(in seeds: SeedRange) -> (first: UInt64, count: UInt128) {
-        let first = position(of: UInt128(seeds.first))
-        let end = position(of: UInt128(seeds.last) + 1)
+        let bits = UInt64(classes.classBits)
+        let first = UInt128(seeds.first >> bits) * UInt128(living.count)
+        let end = (UInt128(seeds.last >> bits) + 1) * UInt128(living.count)
         return (UInt64(first), end - first)
     }
 
@@ -84,15 +82,6 @@ public struct LowBitClassTable: Sendable, Hashable {
         self.maskWords = maskWords
         self.skipMasks = skipMasks
         self.kernelWords = living.map { UInt32($0) } + skipMasks
-    }
-
-    private static func lowerBound(_ sorted: [UInt64], _ value: UInt64) -> Int {
-        var low = 0, high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     // MARK: - Sieving the table
@@ -124,8 +113,8 @@ public struct LowBitClassTable: Sendable, Hashable {
     }
 
     /// Sieves the table, or gives up (`nil`) as soon as it cannot leave out half the pairs, or
-    /// after 8 skips at which nine classes in ten could pass (a speed decision only: the plain
-    /// sweep's survivors are the same).
+    /// when the first 4 skips leave out less than half (a speed decision only: the plain sweep's
+    /// survivors are the same).
     private static func sieve(_ classPlan: SievePlan, classes: SievePlan.LowBitClasses, scope: SieveParameters.ReverseScope,
                               executor: SieveExecutor) throws -> LowBitClassTable? {
         var plain = executor
@@ -135,8 +124,10 @@ public struct LowBitClassTable: Sendable, Hashable {
         let period = 1 << classes.classBits
         let seeds = SeedRange(first: 0, last: UInt64(period) - 1)
         let hasReverse = classPlan.parameters.hasReverse
-        // Classes with any bit, each with 2·words mask words at `slot · 2·words` of `masks`.
-        var slots: [UInt64: Int] = [:]
+        // Classes with any bit, each with 2·words mask words at `slot · 2·words` of `masks`
+        // (slot -1: none yet); at most 2^22 classes, so the slot table stays small.
+        var slots = [Int32](repeating: -1, count: period)
+        var classesWithBits: [UInt64] = []
         var masks: [UInt32] = []
         var pairs = 0
         for (done, skip) in skips.enumerated() {
@@ -148,34 +139,38 @@ public struct LowBitClassTable: Sendable, Hashable {
                 // its bits matter (and a single skip's bidirectional flag says both pass).
                 let reverse = hasReverse && record.passed.contains(scope == .fullRange ? .reverse : .bidirectional)
                 guard forward || reverse else { continue }
-                let slot: Int
-                if let existing = slots[record.seed] {
-                    slot = existing
-                } else {
-                    slot = slots.count
-                    slots[record.seed] = slot
-                    masks += [UInt32](repeating: 0, count: 2 * words)
+                var slot = Int(slots[Int(record.seed)])
+                if slot < 0 {
+                    slot = classesWithBits.count
+                    slots[Int(record.seed)] = Int32(slot)
+                    classesWithBits.append(record.seed)
+                    masks += repeatElement(0, count: 2 * words)
                 }
                 if forward { masks[slot * 2 * words + k / 32] |= bit }
                 if reverse { masks[slot * 2 * words + words + k / 32] |= bit }
                 pairs += 1
             }
             if pairs * 2 > period * skips.count { return nil }
-            if done + 1 == 8 && pairs * 10 > period * 8 * 9 { return nil }
+            if done + 1 == 4 && pairs * 2 > period * 4 { return nil }
         }
         // A class lives when its forward window can pass somewhere; with the full reverse scope
         // (which reports reverse-only survivors), also when only its reverse window can.
-        let living = slots.filter { _, slot in
-            let base = slot * 2 * words
-            return masks[base..<base + words].contains { $0 != 0 }
-                || (scope == .fullRange && masks[base + words..<base + 2 * words].contains { $0 != 0 })
-        }.keys.sorted()
+        func mask(_ c: UInt64) -> ArraySlice<UInt32> {
+            let base = Int(slots[Int(c)]) * 2 * words
+            return masks[base..<base + 2 * words]
+        }
+        let living = classesWithBits.filter { c in
+            let m = mask(c)
+            return m.prefix(words).contains { $0 != 0 } || (scope == .fullRange && m.suffix(words).contains { $0 != 0 })
+        }.sorted { a, b in
+            // Neighbours share skips: equal masks together, then by class.
+            let (ma, mb) = (mask(a), mask(b))
+            if ma != mb { return ma.lexicographicallyPrecedes(mb) }
+            return a < b
+        }
         var kept: [UInt32] = []
         kept.reserveCapacity(living.count * 2 * words)
-        for c in living {
-            let base = slots[c]! * 2 * words
-            kept += masks[base..<base + 2 * words]
-        }
+        for c in living { kept += mask(c) }
         return LowBitClassTable(classes: classes, living: living, skips: skips, maskWords: words, skipMasks: kept)
     }
 

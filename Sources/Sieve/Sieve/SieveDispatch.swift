@@ -17,9 +17,12 @@ public struct SieveDispatch: Sendable, Hashable, CustomStringConvertible {
     /// The class table whose pruned seed set ``firstSeed`` and ``seedCount`` index (stride 1), or
     /// `nil` for plain seeds.
     public var pruning: LowBitClassTable?
+    /// Of a pruned dispatch, the seeds it keeps: the range its run sieves (its first and last
+    /// blocks hold seeds outside it, which are not counted).
+    public var keptSeeds: SeedRange?
 
     public init(index: Int, firstSeed: UInt64, seedCount: UInt64, seedStride: UInt64 = 1, capacity: Int,
-                resplitDepth: Int = 0, pruning: LowBitClassTable? = nil) {
+                resplitDepth: Int = 0, pruning: LowBitClassTable? = nil, keptSeeds: SeedRange? = nil) {
         precondition(seedCount >= 1 && seedStride >= 1 && capacity >= 1)
         self.index = index
         self.firstSeed = firstSeed
@@ -28,21 +31,22 @@ public struct SieveDispatch: Sendable, Hashable, CustomStringConvertible {
         self.capacity = capacity
         self.resplitDepth = resplitDepth
         self.pruning = pruning
-        precondition(pruning == nil || seedStride == 1, "a pruned dispatch indexes its set with stride 1")
+        self.keptSeeds = keptSeeds
+        precondition(pruning == nil || (seedStride == 1 && keptSeeds != nil), "a pruned dispatch indexes its set with stride 1, within kept seeds")
     }
 
-    /// The last seed the dispatch sieves.
+    /// The last seed the dispatch sieves (of a pruned one: the seed at its last position).
     public var lastSeed: UInt64 {
         if let pruning { return pruning.seed(at: firstSeed + seedCount - 1) }
         return firstSeed + (seedCount - 1) * seedStride
     }
 
-    /// The seed the dispatch sieves first.
-    public var lowestSeed: UInt64 { pruning?.seed(at: firstSeed) ?? firstSeed }
+    /// The seed the dispatch sieves first (of a pruned one: the seed at its first position).
+    public var leadingSeed: UInt64 { pruning?.seed(at: firstSeed) ?? firstSeed }
 
     public var description: String {
         let seeds = pruning != nil
-            ? "pruned-set positions \(firstSeed)...\(firstSeed + seedCount - 1) (seeds \(lowestSeed)...\(lastSeed))"
+            ? "pruned-set positions \(firstSeed)...\(firstSeed + seedCount - 1) within seeds \(keptSeeds!)"
             : seedStride == 1
             ? "seeds \(firstSeed)...\(lastSeed)"
             : "seeds \(firstSeed) + k·\(seedStride) for k < \(seedCount)"

@@ -1,5 +1,4 @@
 import Synchronization
-import Foundation
 /// Runs a plan over a seed range on any ``SieveDispatchBackend``: the one place that decides how the
 /// range is cut into dispatches, re-splits a dispatch whose survivors overflow the records, and
 /// skips the low-bit classes that cannot pass. The backend only executes the dispatches, so the
@@ -88,9 +87,9 @@ public struct SieveExecutor: Sendable {
         if let table = try pruning(for: plan, seeds: seeds) {
             run.outcome.pruning = table
             run.pruning = table
+            run.keptSeeds = seeds
             run.secondsPerSeed = Self.measuredRates.withLock { $0[RateKey(run.identity, backend.name, pruned: true)] }
             let positions = table.positions(in: seeds)
-            if ProcessInfo.processInfo.environment["OPTIMIZE_DEBUG_TABLE"] != nil { print("table: living \(table.living.count) of \(table.period), pairs \(table.livingPairs), positions \(positions.count) of \(seeds.count)") }
             if positions.count > 0 {
                 try sweep(first: positions.first, count: positions.count, stride: 1, &run)
             }
@@ -140,7 +139,7 @@ public struct SieveExecutor: Sendable {
             return SieveDispatch(index: dispatch.index, firstSeed: dispatch.firstSeed + begin * dispatch.seedStride,
                                  seedCount: end - begin, seedStride: dispatch.seedStride,
                                  capacity: Int(min(UInt64(capacity), end - begin)), resplitDepth: dispatch.resplitDepth + 1,
-                                 pruning: dispatch.pruning)
+                                 pruning: dispatch.pruning, keptSeeds: dispatch.keptSeeds)
         }
     }
 
@@ -165,8 +164,9 @@ public struct SieveExecutor: Sendable {
         let plan: SievePlan
         let identity: PlanIdentity
         let tracing: Bool
-        /// The table whose pruned set the dispatches index, if any.
+        /// The table whose pruned set the dispatches index, if any, and the seeds they keep.
         var pruning: LowBitClassTable?
+        var keptSeeds: SeedRange?
         var index = 0
         var outcome = Outcome()
         /// Measured while a cancellable run goes: seconds per seed, and the last dispatch's size.
@@ -190,7 +190,8 @@ public struct SieveExecutor: Sendable {
             }
             let seeds = Self.chunkSeeds(remaining: remaining, preferred: preferred, maximum: maximum)
             let dispatch = SieveDispatch(index: run.index, firstSeed: start, seedCount: seeds, seedStride: stride,
-                                         capacity: Int(min(capacity, seeds)), pruning: run.pruning)
+                                         capacity: Int(min(capacity, seeds)), pruning: run.pruning,
+                                         keptSeeds: run.keptSeeds)
             let started = ContinuousClock.now
             try execute(dispatch, &run)
             if cancellation.isCancellable {

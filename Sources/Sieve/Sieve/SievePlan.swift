@@ -282,6 +282,8 @@ public struct SievePlan: Sendable {
             a.mask_offset = UInt32(draws.count + table.living.count)
             a.mask_words = UInt32(table.maskWords)
             a.class_position = dispatch.firstSeed
+            a.class_seed_min = dispatch.keptSeeds!.first
+            a.class_seed_max = dispatch.keptSeeds!.last
         }
         return a
     }
