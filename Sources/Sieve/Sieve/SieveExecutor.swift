@@ -105,7 +105,8 @@ public struct SieveExecutor: Sendable {
     public func pruning(for plan: SievePlan, seeds: SeedRange) throws -> LowBitClassTable? {
         guard pruneLowBitClasses, let classes = plan.lowBitClasses,
               seeds.count >= UInt128(1) << UInt128(classes.classBits),
-              let table = try LowBitClassTable.table(for: plan, sievedBy: self)
+              // Timed as `.tables`; its own dispatches count as `.kernel` (PhaseTimer's nesting).
+              let table = try PhaseTimer.measure(.tables, { try LowBitClassTable.table(for: plan, sievedBy: self) })
         else { return nil }
         let period = table.period
         guard UInt64(table.living.count) * (period >= 4096 ? 16 : 2) <= period else { return nil }
@@ -192,7 +193,7 @@ public struct SieveExecutor: Sendable {
     private func execute(_ dispatch: SieveDispatch, _ run: inout Run) throws {
         try cancellation.check()
         if run.tracing { run.outcome.dispatches.append(dispatch) }
-        let result = try backend.execute(dispatch, of: run.plan, identity: run.identity)
+        let result = try PhaseTimer.measure(.kernel) { try backend.execute(dispatch, of: run.plan, identity: run.identity) }
         run.outcome.seedsDispatched += UInt128(dispatch.seedCount)
         guard !result.overflowed else {
             run.outcome.overflows += 1
