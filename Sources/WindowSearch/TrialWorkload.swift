@@ -1,6 +1,7 @@
 import Foundation
 import Sieve
 
+
 /// The trial workloads of docs/performance.md: one window-search trial shaped like the default
 /// search bounds, per family, timed through the very code path a search trial takes.
 ///
@@ -155,18 +156,47 @@ public struct TrialWorkload: Sendable, Identifiable {
         search.cancellation = cancellation
         let timer = PhaseTimer()
         let clock = ContinuousClock()
+        // The sweep reports its progress once before its first chunk and after every chunk: the
+        // span between the first and the last report is its chunk loop, with the timer's figures
+        // at both ends.
+        var loop: (start: ContinuousClock.Instant, end: ContinuousClock.Instant, first: PhaseTimer.Report, last: PhaseTimer.Report)?
         let cpuBefore = processorSeconds()
         let start = clock.now
-        let ending = try PhaseTimer.$current.withValue(timer) { try search.run() }
+        let ending = try PhaseTimer.$current.withValue(timer) {
+            try search.run(observer: { event in
+                guard case .sieveProgress = event else { return }
+                let now = clock.now
+                let report = timer.report()
+                loop = (loop?.start ?? now, now, loop?.first ?? report, report)
+            })
+        }
         let wall = clock.now - start
         let cpu = processorSeconds() - cpuBefore
         guard case .complete = ending else { throw SieveCancelled() }
         guard let outcome = search.outcomes.first, outcome.state == .complete, let counts = outcome.counts else {
             throw Failure(workload: id, reason: search.outcomes.first?.reason ?? "no trial finished")
         }
-        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        let seconds = wall.seconds
+        let loopSeconds = loop.map { ($0.end - $0.start).seconds } ?? 0
+        let fixed = Self.fixedSeconds(wall: seconds, loopSeconds: loopSeconds, loopStart: loop?.first, loopEnd: loop?.last)
         return Result(workload: self, backend: backend.name, threads: threads, seeds: seeds, seconds: seconds, cpuSeconds: cpu,
-                      phases: timer.report(wall: seconds), forward: counts.forward, bidirectional: counts.bidirectional)
+                      phases: timer.report(wall: seconds), chunkLoopSeconds: loopSeconds, fixedSeconds: fixed,
+                      forward: counts.forward, bidirectional: counts.bidirectional)
+    }
+
+    /// The part of a trial's `wall` seconds that does not grow with its seeds: everything outside
+    /// the sweep's chunk loop (opening the run, the chance calibration on its fixed sample, the
+    /// summary, the study, best.json), and within the loop the class tables when at most one was
+    /// sieved there (a table sieved once per plan; tables sieved chunk after chunk grow with the
+    /// seeds) and any calibration. `loopStart` and `loopEnd` are the timer's figures at the ends.
+    static func fixedSeconds(wall: Double, loopSeconds: Double, loopStart: PhaseTimer.Report?, loopEnd: PhaseTimer.Report?) -> Double {
+        var fixed = wall - loopSeconds
+        if let loopStart, let loopEnd {
+            let sieved = (loopEnd.callsWithInner[.tables] ?? 0) - (loopStart.callsWithInner[.tables] ?? 0)
+            if sieved <= 1 { fixed += loopEnd.inclusive(.tables) - loopStart.inclusive(.tables) }
+            fixed += loopEnd.inclusive(.calibration) - loopStart.inclusive(.calibration)
+        }
+        return min(max(0, fixed), wall)
     }
 
     /// A trial workload whose trial was pruned or failed (which the fixed shape should never be).
@@ -188,6 +218,11 @@ public struct TrialWorkload: Sendable, Identifiable {
         public let cpuSeconds: Double
         /// The trial's time by phase, exclusive (``Sieve/PhaseTimer``), against ``seconds``.
         public let phases: PhaseTimer.Report
+        /// The sweep's chunk loop: from its first progress report (before the first chunk) to
+        /// its last (after the last chunk).
+        public let chunkLoopSeconds: Double
+        /// The part of ``seconds`` that does not grow with the seeds (``TrialWorkload/fixedSeconds(wall:loopSeconds:loopStart:loopEnd:)``).
+        public let fixedSeconds: Double
         /// The trial's survivors.
         public let forward: Int
         public let bidirectional: Int
@@ -198,20 +233,15 @@ public struct TrialWorkload: Sendable, Identifiable {
         /// Seeds per second of one core's processor time.
         public var seedsPerCPUSecond: Double { Double(seeds) / cpuSeconds }
 
-        /// The part of the time that does not grow with the seeds: the chance calibration (a fixed
-        /// sample) with its dispatches, and the class tables with theirs when at most one was
-        /// sieved (a table sieved once per plan; tables sieved chunk after chunk grow with the seeds).
-        public var fixedSeconds: Double {
-            let tablesSieved = phases.callsWithInner[.tables] ?? 0
-            return phases.inclusive(.calibration) + (tablesSieved <= 1 ? phases.inclusive(.tables) : 0)
-        }
-
         /// The time for ``TrialWorkload/fullSeeds`` seeds: the measured time when that many were
-        /// swept, otherwise the fixed part plus the rest scaled by the seeds.
+        /// swept, otherwise ``fixedSeconds`` plus the rest scaled by the seeds.
         public var projectedSeconds: Double {
             guard seeds < TrialWorkload.fullSeeds else { return seconds }
-            let fixed = min(fixedSeconds, seconds)
-            return fixed + (seconds - fixed) * Double(TrialWorkload.fullSeeds) / Double(seeds)
+            return fixedSeconds + (seconds - fixedSeconds) * Double(TrialWorkload.fullSeeds) / Double(seeds)
         }
     }
+}
+
+extension Duration {
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

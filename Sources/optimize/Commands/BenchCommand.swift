@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
             (low-bit class tables), kernel (the backend's dispatches, those that sieve tables and calibrate \
             chance included), calibration, writing (survivors, journal lines, summary) and other. A full run \
             sweeps all 2^32 seeds per trial workload, which takes a long time (hours, for some families): \
-            --quick sweeps a slice (2^19 to 2^22 seeds, by family) and projects to 2^32, the calibration counted once. \
+            --quick sweeps a slice (2^19 to 2^22 seeds, by family) and projects to 2^32: the sweep's chunk loop scales with the seeds, what does not grow with them (the calibration, the run's setup, a class table sieved once) is counted once. \
             --scaling runs each selected trial workload at 1 thread and at every core and reports the ratio; \
             each of the two runs reads its own random history, so that no class table one sieved serves the \
             other. --write-trial-history FILE writes the trial workloads' history and exits \
@@ -249,6 +249,7 @@ struct BenchCommand: ParsableCommand {
             ("seeds_per_second", .number(r.seedsPerSecond)), ("hypotheses_per_second", .number(r.hypothesesPerSecond)),
             ("seeds_per_cpu_second", onGPU ? .null : .number(r.seedsPerCPUSecond)),
             ("projected_seconds_for_2_32_seeds", .number(r.projectedSeconds)), ("fixed_seconds", .number(r.fixedSeconds)),
+            ("chunk_loop_seconds", .number(r.chunkLoopSeconds)),
         ]
         members += [
             ("phases", .object(shares)), ("kernel_seconds_within", within),

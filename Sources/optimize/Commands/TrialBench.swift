@@ -62,7 +62,8 @@ final class TrialBench {
         + "0.36/0.22, midday, M = 1000, 18,000 random daily3-like draws, 2^18-seed chunks)"
 
     static let phaseNote = "phases: shares of the wall time, each counted exclusively (kernel: every dispatch, those that sieve "
-        + "class tables and calibrate chance included); 2^32 seeds: measured, or ~ projected (the calibration counted once)"
+        + "class tables and calibrate chance included); 2^32 seeds: measured, or ~ projected: the sweep's chunk loop "
+        + "scaled by the seeds, what does not grow with them (the calibration, the run's setup, a class table sieved once) counted once"
 
     /// The time for 2^32 seeds: measured, or `~` and the projection.
     static func projection(_ r: TrialWorkload.Result) -> String {
