@@ -82,6 +82,7 @@ final class TrialBench {
         }
         if calibration > 0 { parts.append(String(format: "%.1f%% calibrating chance", calibration / phases.wall * 100)) }
         guard !parts.isEmpty else { return nil }
-        return "\(r.workload.id) (\(r.threads) thread\(r.threads == 1 ? "" : "s")): of the kernel's share, " + parts.joined(separator: ", ")
+        return "\(r.workload.id) (\(r.threads) thread\(r.threads == 1 ? "" : "s")): the kernel's share includes "
+            + parts.joined(separator: " and ") + " (of the wall time)"
     }
 }
