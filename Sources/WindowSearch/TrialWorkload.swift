@@ -1,7 +1,6 @@
 import Foundation
 import Sieve
 
-
 /// The trial workloads of docs/performance.md: one window-search trial shaped like the default
 /// search bounds, per family, timed through the very code path a search trial takes.
 ///
@@ -40,12 +39,12 @@ public struct TrialWorkload: Sendable, Identifiable {
     /// The skips of ``shape``: hypotheses per seed.
     public static let skipCount = 97
     public static let modulus: UInt64 = 1000
-    /// The sampler's seed and trial count, as `--seed 1 --trials 1`.
+    /// The sampler's seed, as `--seed 1` (the run has one trial, `--trials 1`).
     public static let samplerSeed: UInt64 = 1
 
     /// The history: 9,000 days from 2000-01-01, a midday and an evening draw each, uniform 0...999.
     public static let historyDays = 9000
-    /// The generator seed of the history's draws (``Sieve/SplitMix64``).
+    /// The seed of the `SplitMix64` generator that draws the history.
     public static let historySeed: UInt64 = 0xDA11_3000
 
     public var summary: String {

@@ -73,7 +73,7 @@ struct PhaseTimerTests {
         let report = timer.report(wall: wall)
         #expect((report.seconds[.kernel] ?? 0) > 0)
         #expect((report.seconds[.writing] ?? 0) > 0)
-        #expect(report.calls[.writing] == 4 + 1)  // four chunks and the summary
+        #expect(report.calls[.writing] == 4 * 2 + 1)  // four chunks' survivors and journal lines, and the summary
         #expect(report.calls[.calibration] == 1)
         #expect((report.within[.calibration]?[.kernel] ?? 0) > 0)
         #expect((report.calls[.tables] ?? 0) >= 4)  // looked up for every chunk (sieved once, then cached)

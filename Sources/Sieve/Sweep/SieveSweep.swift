@@ -126,21 +126,18 @@ public struct SieveSweep: Sendable {
             let first = swept.first + UInt64(UInt128(chunk) * UInt128(chunkSize))
             let last64 = UInt128(swept.last - first) < UInt128(chunkSize) ? swept.last : first + chunkSize - 1
             let records = try backend.survivors(of: plan, seeds: SeedRange(first: first, last: last64), cancellation: cancellation)
-            let entry = try PhaseTimer.measure(.writing) {
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(records.count * SurvivorRecord.encodedSize)
-                for record in records { bytes += record.encoded }
-                try survivors.append(bytes)
-                let entry = SweepJournal.Entry(
-                    chunk: chunk, first: first, last: last64, records: records.count,
-                    bytes: (last?.bytes ?? 0) + UInt64(bytes.count),
-                    forward: (last?.forward ?? 0) + records.filter { $0.passed.contains(.forward) }.count,
-                    reverse: (last?.reverse ?? 0) + records.filter { $0.passed.contains(.reverse) }.count,
-                    bidirectional: (last?.bidirectional ?? 0) + records.filter { $0.passed.contains(.bidirectional) }.count,
-                    crc32: CRC32.hex(CRC32.checksum(bytes)))
-                try SweepJournal.append(entry, to: journal)
-                return entry
-            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(records.count * SurvivorRecord.encodedSize)
+            for record in records { bytes += record.encoded }
+            try PhaseTimer.measure(.writing) { try survivors.append(bytes) }
+            let entry = SweepJournal.Entry(
+                chunk: chunk, first: first, last: last64, records: records.count,
+                bytes: (last?.bytes ?? 0) + UInt64(bytes.count),
+                forward: (last?.forward ?? 0) + records.filter { $0.passed.contains(.forward) }.count,
+                reverse: (last?.reverse ?? 0) + records.filter { $0.passed.contains(.reverse) }.count,
+                bidirectional: (last?.bidirectional ?? 0) + records.filter { $0.passed.contains(.bidirectional) }.count,
+                crc32: CRC32.hex(CRC32.checksum(bytes)))
+            try PhaseTimer.measure(.writing) { try SweepJournal.append(entry, to: journal) }
             last = entry
             doneThisRun += UInt128(last64 - first) + 1
             progress(report(chunk + 1))
