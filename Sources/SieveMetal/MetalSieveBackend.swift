@@ -47,9 +47,6 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
         public var faults = FaultInjection()
         /// Whether the executor may skip low-bit classes that cannot pass (exact either way).
         public var pruneLowBitClasses = true
-        /// What a dispatch costs beyond its seeds, in seeds, for the executor's pruning decision;
-        /// `nil` takes the device's default (``MetalSieveBackend/dispatchOverheadSeeds``).
-        public var dispatchOverheadSeeds: UInt64?
 
         public init(strategy: SievePlan.Strategy? = nil, capacity: Int = 1 << 18, pruneLowBitClasses: Bool = true) {
             precondition(capacity >= 1 && capacity <= Int(UInt32.max))
@@ -143,12 +140,6 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
 
     public var recordCapacity: Int { configuration.capacity }
     public var pruneLowBitClasses: Bool { configuration.pruneLowBitClasses }
-
-    /// ``Configuration/dispatchOverheadSeeds``, or by default 2^16 seeds on a GPU (a command buffer's
-    /// round trip of some 100 µs at about a billion seeds a second) and none on the emulated device.
-    public var dispatchOverheadSeeds: UInt64 {
-        configuration.dispatchOverheadSeeds ?? (context.isEmulated ? 0 : 1 << 16)
-    }
 
     /// The dispatch sizer's size for the plan: about ``DispatchSizer/Policy/targetSeconds`` of GPU time.
     public func preferredDispatchSeeds(for identity: PlanIdentity) -> UInt64 {

@@ -8,6 +8,10 @@ import Study
 public struct SearchSettings: Sendable {
     /// The version of the run directory's layout and records.
     public static let format = "optimize-search 1"
+    /// Seeds per journaled chunk of a trial's sweep, unless `--chunk-size` says otherwise.
+    public static let defaultChunkSize: UInt64 = 1 << 18
+    /// The family-wise error rate of significance claims, unless `--alpha` says otherwise.
+    public static let defaultAlpha = 0.01
 
     /// The draw history as the user named it, and its absolute path.
     public var historyFile: String

@@ -29,7 +29,6 @@ struct UsageErrorTests {
              "'down' is invalid for '--direction <direction>'", "'minimize' and 'maximize'"),
             (["survivors", "run", "--format", "xml"], "'xml' is invalid for '--format <format>'", "'json' and 'csv'"),
             (["survivors", "run", "--only", "both"], "'both' is invalid for '--only <test>'", "'forward', 'reverse' or 'bidirectional'"),
-            (["bench", "--only", "W2,W9"], "'W2,W9' is invalid for '--only <ids>'", "'W1', 'W2', 'W3', 'W4' or 'W5'"),
             (["resume", "run", "--backend", "gpu"], "'gpu' is invalid for '--backend <backend>'", "'auto', 'metal' or 'cpu'"),
           ])
     func unknownValue(_ arguments: [String], _ problem: String, _ values: String) throws {
@@ -38,6 +37,21 @@ struct UsageErrorTests {
         let result = try Optimize.run(arguments, in: directory)
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("Error: The value \(problem). Please provide one of \(values)."), "\(result.stderr)")
+        #expect(result.stderr.contains("Usage: optimize "), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["h.txt"])
+    }
+
+    @Test("an unknown workload is a usage error (64) that lists every workload, standard and trial")
+    func unknownWorkload() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Optimize.run(["bench", "--only", "W2,W9"], in: directory)
+        #expect(result.status == 64, "\(result.stderr)")
+        let ids = ["W1", "W2", "W3", "W4", "W5", "T-java", "T-mt", "T-xs32", "T-xs64", "T-xs128", "T-pcg32", "T-lcg32", "T-minstd",
+                   "T-xoshiro", "T-philox", "T-sfc64"]
+        let expected = "Error: The value 'W2,W9' is invalid for '--only <ids>'. Please provide one of the following:\n"
+            + ids.map { "  - \($0)\n" }.joined()
+        #expect(result.stderr.hasPrefix(expected), "\(result.stderr)")
         #expect(result.stderr.contains("Usage: optimize "), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["h.txt"])
     }
@@ -99,6 +113,6 @@ struct UsageErrorTests {
             #expect(flattened(search.stdout).contains(values), "\(values): \(search.stdout)")
         }
         let bench = try Optimize.run(["bench", "--help"])
-        #expect(flattened(bench.stdout).contains("(values: W1, W2, W3, W4, W5)"), "\(bench.stdout)")
+        #expect(flattened(bench.stdout).contains("(values: W1, W2, W3, W4, W5, T-java, T-mt, T-xs32, T-xs64, T-xs128, T-pcg32, T-lcg32, T-minstd, T-xoshiro, T-philox, T-sfc64)"), "\(bench.stdout)")
     }
 }

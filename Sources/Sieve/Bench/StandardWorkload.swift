@@ -102,8 +102,8 @@ public struct BenchmarkResult: Sendable {
     }
 }
 
-/// User plus system time of this process so far, in seconds.
-func processorSeconds() -> Double {
+/// User plus system time of this process so far, in seconds (summed over its threads).
+public func processorSeconds() -> Double {
     var usage = rusage()
     #if canImport(Glibc)
     getrusage(RUSAGE_SELF.rawValue, &usage)

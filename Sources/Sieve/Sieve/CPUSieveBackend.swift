@@ -55,8 +55,6 @@ public struct CPUSieveBackend: SieveDispatchBackend {
     }
 
     public var recordCapacity: Int { capacity }
-    /// A dispatch costs a fan-out to the threads: next to nothing against its seeds.
-    public var dispatchOverheadSeeds: UInt64 { 0 }
 
     /// The whole range at once (the executor cuts it at 2^30 seeds).
     public func preferredDispatchSeeds(for identity: PlanIdentity) -> UInt64 {

@@ -10,11 +10,6 @@ public protocol SieveDispatchBackend: SieveBackend {
     /// Whether the executor may skip the low-bit classes that cannot pass (exact either way).
     var pruneLowBitClasses: Bool { get }
 
-    /// What one dispatch costs beyond its seeds, in seeds' worth of sieving: the executor prunes
-    /// only when the dispatches of the living classes cost less than the plain sweep. 0 when a
-    /// dispatch costs next to nothing (the CPU).
-    var dispatchOverheadSeeds: UInt64 { get }
-
     /// How many seeds the backend would like its next dispatch of plan `identity` to have (the
     /// executor cuts at most this many, and never more than ``SieveExecutor/maximumGridSeeds``).
     func preferredDispatchSeeds(for identity: PlanIdentity) -> UInt64

@@ -109,7 +109,8 @@ public struct SieveExecutor: Sendable {
         guard pruneLowBitClasses, let classes = plan.lowBitClasses else { return nil }
         if let cached = LowBitClassTable.cached(for: plan) { return cached }
         guard seeds.count * 16 >= UInt128(1) << UInt128(classes.classBits) else { return nil }
-        return try LowBitClassTable.table(for: plan, sievedBy: self)
+        // Timed as `.tables`; its own dispatches count as `.kernel` (PhaseTimer's nesting).
+        return try PhaseTimer.measure(.tables, { try LowBitClassTable.table(for: plan, sievedBy: self) })
     }
 
     // MARK: - The rules
@@ -215,7 +216,7 @@ public struct SieveExecutor: Sendable {
     private func execute(_ dispatch: SieveDispatch, _ run: inout Run) throws {
         try cancellation.check()
         if run.tracing { run.outcome.dispatches.append(dispatch) }
-        let result = try backend.execute(dispatch, of: run.plan, identity: run.identity)
+        let result = try PhaseTimer.measure(.kernel) { try backend.execute(dispatch, of: run.plan, identity: run.identity) }
         run.outcome.seedsDispatched += UInt128(dispatch.seedCount)
         guard !result.overflowed else {
             run.outcome.overflows += 1

@@ -129,7 +129,7 @@ public struct SieveSweep: Sendable {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(records.count * SurvivorRecord.encodedSize)
             for record in records { bytes += record.encoded }
-            try survivors.append(bytes)
+            try PhaseTimer.measure(.writing) { try survivors.append(bytes) }
             let entry = SweepJournal.Entry(
                 chunk: chunk, first: first, last: last64, records: records.count,
                 bytes: (last?.bytes ?? 0) + UInt64(bytes.count),
@@ -137,7 +137,7 @@ public struct SieveSweep: Sendable {
                 reverse: (last?.reverse ?? 0) + records.filter { $0.passed.contains(.reverse) }.count,
                 bidirectional: (last?.bidirectional ?? 0) + records.filter { $0.passed.contains(.bidirectional) }.count,
                 crc32: CRC32.hex(CRC32.checksum(bytes)))
-            try SweepJournal.append(entry, to: journal)
+            try PhaseTimer.measure(.writing) { try SweepJournal.append(entry, to: journal) }
             last = entry
             doneThisRun += UInt128(last64 - first) + 1
             progress(report(chunk + 1))
@@ -146,14 +146,16 @@ public struct SieveSweep: Sendable {
         // complete (the last was checked before appending).
         try contents.verify(chunks: 0..<max(entries.count - 1, 0))
         let summary = try makeSummary(last: last, total: total)
-        try SweepFileCoding.write(summary, to: path(SweepSummary.fileName))
+        try PhaseTimer.measure(.writing) { try SweepFileCoding.write(summary, to: path(SweepSummary.fileName)) }
         return .complete(summary)
     }
 
     private func makeSummary(last: SweepJournal.Entry?, total: UInt128) throws -> SweepSummary {
         let p = plan.parameters
-        let chance = try plan.chanceExpectation(seedCount: total, backend: backend, sampleSize: chanceSampleSize,
-                                                cancellation: cancellation)
+        // Its dispatches count as `.kernel`, the rest as `.calibration` (PhaseTimer's nesting).
+        let chance = try PhaseTimer.measure(.calibration) {
+            try plan.chanceExpectation(seedCount: total, backend: backend, sampleSize: chanceSampleSize, cancellation: cancellation)
+        }
         let reportsReverse = p.hasReverse && (p.referenceMode || p.reverseScope == .fullRange)
         return SweepSummary(
             status: "complete", seeds: String(total), records: Int(last.map { $0.bytes } ?? 0) / SurvivorRecord.encodedSize,

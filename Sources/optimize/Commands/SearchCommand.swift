@@ -54,7 +54,7 @@ struct SearchCommand: ParsableCommand {
     var band: String?
 
     @Option(parsing: .unconditional, help: "The family-wise error rate of significance claims over the run's trials.")
-    var alpha: Double = 0.01
+    var alpha: Double = SearchSettings.defaultAlpha
 
     @Option(parsing: .unconditional, help: "M: draws are outputs mod M, 2 ... 2^32.")
     var modulus: String = "1000"
@@ -74,10 +74,10 @@ struct SearchCommand: ParsableCommand {
     var json = false
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seeds per journaled chunk of a trial's sieve (new runs only).", visibility: .hidden))
-    var chunkSize: String = "262144"
+    var chunkSize: String = String(SearchSettings.defaultChunkSize)
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seeds of each trial's empirical chance calibration (new runs only).", visibility: .hidden))
-    var chanceSample: String = "1048576"
+    var chanceSample: String = String(SieveSweep.defaultChanceSampleSize)
 
     func validate() throws {
         try validating { () throws(InputError) in
