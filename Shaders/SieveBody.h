@@ -20,7 +20,13 @@
 
 #include "Families.h"
 
-enum { SIEVE_SEGMENT = 64 };
+// Outputs per segment of the streamed body. A GPU thread keeps 64 (its private memory is scarce); a
+// CPU variant may define more before including this file, which spreads the per-segment walk over
+// every skip's counters across more outputs (docs/performance.md, "Techniques, per family").
+#ifndef SIEVE_SEGMENT_OUTPUTS
+#define SIEVE_SEGMENT_OUTPUTS 64
+#endif
+enum { SIEVE_SEGMENT = SIEVE_SEGMENT_OUTPUTS };
 
 /// The uniform arguments of a sieve pass, copied out of the constant address space.
 struct SieveUniforms {

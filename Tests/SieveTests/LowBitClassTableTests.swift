@@ -87,6 +87,8 @@ struct LowBitClassTableTests {
         let chunk = SeedRange(first: planted - period / 8, last: planted + period / 8 - 1)
         let expected = try SieveOracle.survivors(of: plan, seeds: chunk)
         #expect(expected.contains { $0.seed == planted })
+        // As a sweep does: the table is sieved once for the whole range, then every chunk uses it.
+        _ = try #require(try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: CPUSieveBackend())))
         var backends = CPUSieveBackend.InstructionSet.supported.map { CPUSieveBackend(instructionSet: $0) }
         backends.append(CPUSieveBackend(execution: .perThread))
         for backend in backends {

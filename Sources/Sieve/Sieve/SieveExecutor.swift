@@ -103,12 +103,13 @@ public struct SieveExecutor: Sendable {
 
     /// The class table to prune `seeds` with, or `nil` for a plain sweep: when pruning is on, the
     /// plan has low-bit classes, the table leaves out at least half of the (seed, skip) pairs, and
-    /// it is sieved already or the range is large enough for a table of 2^B classes to pay (at
-    /// least 2^B / 16 seeds).
+    /// it is sieved already or `seeds` are enough for a table of 2^B classes to pay (at least
+    /// 4 · 2^B seeds: sieving the table costs about as much as 2^B seeds). A sweep asks once for its
+    /// whole range (``SieveSweep``), so that its chunks, however small, find the table sieved.
     public func pruning(for plan: SievePlan, seeds: SeedRange) throws -> LowBitClassTable? {
         guard pruneLowBitClasses, let classes = plan.lowBitClasses else { return nil }
         if let cached = LowBitClassTable.cached(for: plan) { return cached }
-        guard seeds.count * 16 >= UInt128(1) << UInt128(classes.classBits) else { return nil }
+        guard seeds.count >= UInt128(4) << UInt128(classes.classBits) else { return nil }
         // Timed as `.tables`; its own dispatches count as `.kernel` (PhaseTimer's nesting).
         return try PhaseTimer.measure(.tables, { try LowBitClassTable.table(for: plan, sievedBy: self) })
     }
