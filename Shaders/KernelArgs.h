@@ -136,10 +136,14 @@ typedef struct SieveArgs {
     sieve_u32 class_offset;
     sieve_u32 mask_offset;
     sieve_u32 mask_words;       // ceil((skip_max - skip_min + 1) / 32)
-    sieve_u32 class_reserved;
+    sieve_u32 mod_shift64;      // the 64-bit match test's shift: as mod_shift, but 32 for M = 2^32
     sieve_u64 class_position;
     sieve_u64 class_seed_min;
     sieve_u64 class_seed_max;
+    // The match test of 64-bit outputs (shift mod_shift64): the odd part's inverse mod 2^64, and
+    // floor((2^64 - 1) / M).
+    sieve_u64 mod_inverse64;
+    sieve_u64 mod_limit64;
 } SieveArgs;
 
 /// One surviving seed. Fields of a test the seed did not pass are zero.

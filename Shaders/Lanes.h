@@ -29,6 +29,7 @@ struct ScalarLanes {
     static bool any(M m) { return m; }
     static M both(M a, M b) { return a && b; }
     static M either(M a, M b) { return a || b; }
+    static M64 both64(M64 a, M64 b) { return a && b; }
     static M narrow_mask(M64 m) { return m; }
     /// c + 1 where m holds, c elsewhere.
     static U inc_if(U c, M m) { return c + (m ? 1u : 0u); }

@@ -54,6 +54,9 @@ struct SieveUniforms {
     ulong class_position;
     ulong class_seed_min;
     ulong class_seed_max;
+    uint mod_shift64;
+    ulong mod_inverse64;
+    ulong mod_limit64;
 };
 
 inline SieveWindow load_window(constant SieveWindow &source) {
@@ -100,6 +103,9 @@ inline SieveUniforms load_uniforms(constant SieveArgs &a) {
     u.class_position = a.class_position;
     u.class_seed_min = a.class_seed_min;
     u.class_seed_max = a.class_seed_max;
+    u.mod_shift64 = a.mod_shift64;
+    u.mod_inverse64 = a.mod_inverse64;
+    u.mod_limit64 = a.mod_limit64;
     return u;
 }
 
@@ -116,25 +122,13 @@ inline typename L::M draw_matches(typename L::U x, uint r, thread const SieveUni
     return L::both(x >= r, d <= u.mod_limit);
 }
 
-/// Whether a 64-bit output x reduces to draw r mod M.
+/// Whether a 64-bit output x reduces to draw r mod M: the same divisibility test in 64 bits
+/// (rotr(d · q⁻¹ mod 2^64, t) <= floor((2^64 - 1) / M)), without a 64-bit division.
 template <typename L>
 inline typename L::M draw_matches(typename L::U64 x, uint r, thread const SieveUniforms &u) {
-    return L::narrow_mask((x % u.modulus) == ulong(r));
-}
-
-/// What the streamed body keeps of an output: 32-bit outputs whole (tested with `draw_matches`),
-/// 64-bit outputs as their residue (compared directly).
-template <typename L>
-inline typename L::U kept_output(typename L::U x, thread const SieveUniforms &) { return x; }
-template <typename L>
-inline typename L::U kept_output(typename L::U64 x, thread const SieveUniforms &u) { return L::narrow(x % u.modulus); }
-
-template <typename L>
-inline typename L::M kept_matches(typename L::U kept, uint r, bool whole_output, thread const SieveUniforms &u) {
-    if (whole_output) {
-        return draw_matches<L>(kept, r, u);
-    }
-    return kept == r;
+    typename L::U64 d = (x - ulong(r)) * u.mod_inverse64;
+    d = (d >> ulong(u.mod_shift64)) | (d << ((64UL - ulong(u.mod_shift64)) & 63UL));
+    return L::narrow_mask(L::both64(x >= ulong(r), d <= u.mod_limit64));
 }
 
 // MARK: - Seeds
@@ -416,16 +410,17 @@ inline void sieve_strided_group(thread const SieveUniforms &u, typename L::U64 s
 
 /// Feeds a window's counters at skip s with the outputs at positions [base, end) held in `kept`.
 /// Returns whether the (window, skip) is still open (neither complete nor hopeless).
-template <typename L>
+/// `kept` holds the family's whole outputs (32- or 64-bit), tested by `draw_matches`.
+template <typename L, typename K>
 inline bool feed_window(thread const SieveUniforms &u, device const uint *draws, thread const SieveWindow &w,
-                        ulong stride, thread const typename L::U *kept, ulong base, ulong end, bool whole_output,
+                        ulong stride, thread const K *kept, ulong base, ulong end,
                         uint needed, thread typename L::U &count, thread uint &next) {
     while (next < w.count) {
         ulong position = w.c0 + (w.c1 + ulong(next)) * stride;
         if (position >= end) {
             break;
         }
-        count = L::inc_if(count, kept_matches<L>(kept[position - base], draws[w.first_draw + next], whole_output, u));
+        count = L::inc_if(count, draw_matches<L>(kept[position - base], draws[w.first_draw + next], u));
         next += 1u;
     }
     if (next >= w.count) {
@@ -447,18 +442,18 @@ struct StreamCounters {
 
 /// Feeds every open (window, skip) with the outputs at positions [base, end); returns whether any
 /// is still open.
-template <typename L, uint MAX_SKIPS>
-inline bool feed_segment(thread const SieveUniforms &u, device const uint *draws, thread const typename L::U *kept,
-                         ulong base, ulong end, bool whole_output, uint skips, thread StreamCounters<L, MAX_SKIPS> &c) {
+template <typename L, uint MAX_SKIPS, typename K>
+inline bool feed_segment(thread const SieveUniforms &u, device const uint *draws, thread const K *kept,
+                         ulong base, ulong end, uint skips, thread StreamCounters<L, MAX_SKIPS> &c) {
     bool any_open = false;
     for (uint k = 0; k < skips; ++k) {
         ulong stride = ulong(u.skip_min + k) + 1UL;
         if (c.forward_open[k]) {
-            c.forward_open[k] = feed_window<L>(u, draws, u.forward, stride, kept, base, end, whole_output,
+            c.forward_open[k] = feed_window<L>(u, draws, u.forward, stride, kept, base, end,
                                                u.forward_min, c.forward_count[k], c.forward_next[k]);
         }
         if (c.reverse_open[k]) {
-            c.reverse_open[k] = feed_window<L>(u, draws, u.reverse, stride, kept, base, end, whole_output,
+            c.reverse_open[k] = feed_window<L>(u, draws, u.reverse, stride, kept, base, end,
                                                u.reverse_min, c.reverse_count[k], c.reverse_next[k]);
         }
         any_open = any_open || c.forward_open[k] || c.reverse_open[k];
@@ -492,10 +487,8 @@ struct StreamPrefix<Mt19937<L> > {
 template <typename F, typename L, uint MAX_SKIPS = SIEVE_MAX_SKIPS_PER_PASS>
 inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 seeds64, device const uint *draws,
                                  thread SieveOutcome<L> &outcome) {
-    typedef typename L::U U;
     const uint skips = u.skip_max - u.skip_min + 1u;
     const bool has_reverse = u.reverse_mode != SIEVE_REVERSE_NONE && u.reverse.count > 0;
-    const bool whole_output = sizeof(typename F::Out) == sizeof(U);
 
     StreamCounters<L, MAX_SKIPS> counters;
     for (uint k = 0; k < skips; ++k) {
@@ -507,10 +500,12 @@ inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 
         counters.reverse_open[k] = has_reverse;
     }
 
-    U kept[SIEVE_SEGMENT];
+    // Whole outputs, tested only where a window compares them: a 64-bit family's residue is never
+    // computed for the outputs in between.
+    typename F::Out kept[SIEVE_SEGMENT];
     if (StreamPrefix<F>::applies(u)) {
         StreamPrefix<F>::fill(u, seeds_for<F, L>(seeds64), kept);
-        feed_segment<L, MAX_SKIPS>(u, draws, kept, u.stream_first, u.stream_last + 1UL, whole_output, skips, counters);
+        feed_segment<L, MAX_SKIPS>(u, draws, kept, u.stream_first, u.stream_last + 1UL, skips, counters);
     } else {
         F generator;
         generator.init(u.params, seeds_for<F, L>(seeds64));
@@ -519,10 +514,10 @@ inline void sieve_streamed_group(thread const SieveUniforms &u, typename L::U64 
             ulong remaining = u.stream_last - base + 1UL;
             uint filled = remaining < ulong(SIEVE_SEGMENT) ? uint(remaining) : uint(SIEVE_SEGMENT);
             for (uint j = 0; j < filled; ++j) {
-                kept[j] = kept_output<L>(generator.next(), u);
+                kept[j] = generator.next();
             }
             ulong end = base + ulong(filled);
-            if (!feed_segment<L, MAX_SKIPS>(u, draws, kept, base, end, whole_output, skips, counters)) {
+            if (!feed_segment<L, MAX_SKIPS>(u, draws, kept, base, end, skips, counters)) {
                 break;
             }
             base = end;

@@ -27,6 +27,7 @@ struct VectorLanes {
     static bool any(M m) { return __builtin_reduce_or(m) != 0; }
     static M both(M a, M b) { return a & b; }
     static M either(M a, M b) { return a | b; }
+    static M64 both64(M64 a, M64 b) { return a & b; }
     static M narrow_mask(M64 m) { return __builtin_convertvector(m, M); }
     /// c + 1 where m holds (m is -1 there), c elsewhere.
     static U inc_if(U c, M m) { return m ? c + 1u : c; }

@@ -315,6 +315,10 @@ public struct SievePlan: Sendable {
             a.mod_inverse = 1
             a.mod_shift = 0
             a.mod_limit = 0
+            // In 64 bits: M = 2^32 divides d exactly when rotr(d, 32) <= 2^32 - 1.
+            a.mod_inverse64 = 1
+            a.mod_shift64 = 32
+            a.mod_limit64 = UInt64(UInt32.max)
         } else {
             let modulus = UInt32(parameters.modulus)
             let shift = UInt32(modulus.trailingZeroBitCount)
@@ -324,6 +328,11 @@ public struct SievePlan: Sendable {
             a.mod_inverse = inverse
             a.mod_shift = shift
             a.mod_limit = UInt32.max / modulus
+            var inverse64 = UInt64(odd)  // Newton, one more step for 64 bits (3, 6, 12, 24, 48, 96)
+            for _ in 0..<5 { inverse64 = inverse64 &* (2 &- UInt64(odd) &* inverse64) }
+            a.mod_inverse64 = inverse64
+            a.mod_shift64 = shift
+            a.mod_limit64 = UInt64.max / UInt64(modulus)
         }
         a.skip_min = parameters.skips.lowerBound
         a.skip_max = parameters.skips.upperBound
