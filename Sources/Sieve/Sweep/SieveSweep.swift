@@ -215,17 +215,17 @@ public struct SieveSweep: Sendable {
     }
 
     /// Seeds per chunk of a new sweep: ``chunkSize``, or when the backend prunes the plan by its
-    /// class table, that many times the largest power of two within the share of seeds the table
-    /// keeps, so that a chunk still sieves about ``chunkSize`` seeds (and still takes seconds, not
-    /// milliseconds: checkpoints stay cheap). Decided by the plan alone, so a resumed sweep and an
-    /// uninterrupted one cut the same chunks (the manifest records it).
+    /// class table, that many times the largest power of two within the share of (seed, skip)
+    /// pairs the table leaves out, so that a chunk still does about ``chunkSize`` seeds' work (and
+    /// takes seconds, not milliseconds: checkpoints stay cheap). Decided by the plan alone, so a
+    /// resumed sweep and an uninterrupted one cut the same chunks (the manifest records it).
     func effectiveChunkSize() throws -> UInt64 {
         guard let dispatching = backend as? any SieveDispatchBackend,
               let table = try SieveExecutor(backend: dispatching).pruning(for: plan, seeds: identity.sweptSeeds),
-              !table.living.isEmpty
+              table.livingPairs > 0
         else { return chunkSize }
-        let thinning = table.period / UInt64(table.living.count)
-        let factor = UInt64(1) << UInt64(63 - thinning.leadingZeroBitCount)
+        let thinning = UInt64(min(1 / table.sievedFraction, Double(1 << 40)))
+        let factor = UInt64(1) << UInt64(63 - max(thinning, 1).leadingZeroBitCount)
         let (scaled, overflow) = chunkSize.multipliedReportingOverflow(by: factor)
         return overflow ? UInt64(1) << 63 : scaled
     }
