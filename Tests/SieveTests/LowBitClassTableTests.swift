@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Sieve
 import _SieveTestSupport
@@ -107,5 +108,55 @@ struct LowBitClassTableTests {
         let seeds = SeedRange(first: planted - 3000, last: planted + 5000)
         let pruned = try CPUSieveBackend().survivors(of: plan, seeds: seeds)
         #expect(pruned == (try SieveOracle.survivors(of: plan, seeds: seeds)))
+    }
+
+    @Test("a pruned sweep takes chunks as much larger as the table thins the pairs, and a stopped one resumes to the same files")
+    func prunedSweepChunks() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pruned-sweep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { if ProcessInfo.processInfo.environment["KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(at: directory) } }
+        let (planned, _) = try Self.plan(seed: 0x5EE9, scope: .forwardSurvivors)
+        // The planted history as a file, so that the sweep's plan is the one its history gives.
+        let prng = planned.parameters.prng
+        let planted: UInt64 = 70_001
+        var residues = try prng.outputs(seed: planted, count: 40, burn: 0, skip: 2).map { $0 % 4096 }
+        residues[7] = (residues[7] + 1) % 4096
+        let historyPath = directory.appendingPathComponent("h.txt").path
+        try Data((residues.map(String.init).joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: historyPath))
+        let history = try DrawHistory.load(path: historyPath)
+        let plan = try SievePlan(parameters: planned.parameters, residues: try history.residues(modulus: 4096))
+        let seeds = SeedRange(first: 0, last: (1 << 20) - 1)
+        let chunkSize: UInt64 = 16  // small, so that even scaled up the sweep has several chunks
+        func sweep(_ name: String) -> SieveSweep {
+            SieveSweep(directory: directory.appendingPathComponent(name).path, plan: plan, history: history, seeds: seeds,
+                       chunkSize: chunkSize, chanceSampleSize: 1 << 12)
+        }
+        let table = try #require(try LowBitClassTable.table(for: plan, sievedBy: SieveExecutor(backend: CPUSieveBackend())))
+        let expectedChunk = try sweep("whole").effectiveChunkSize()
+        #expect(expectedChunk > chunkSize && expectedChunk <= UInt64(Double(chunkSize) / table.sievedFraction))
+        #expect(seeds.count / UInt128(expectedChunk) >= 4, "\(expectedChunk) seeds a chunk")
+        guard case .complete = try sweep("whole").run() else { Issue.record("the sweep did not complete"); return }
+        // Stopped after its first chunk, then resumed by a fresh sweep object: the same files.
+        var chunks = 0
+        guard case .interrupted = try sweep("resumed").run(progress: { _ in chunks += 1 }, shouldStop: { chunks >= 2 }) else {
+            Issue.record("the sweep was not stopped"); return
+        }
+        guard case .complete = try sweep("resumed").run() else { Issue.record("the resumed sweep did not complete"); return }
+        func contents(_ run: String, _ name: String) throws -> String {
+            // The manifest's creation time is the one line that may differ.
+            try String(contentsOf: directory.appendingPathComponent(run).appendingPathComponent(name), encoding: .utf8)
+                .split(separator: "\n").filter { !$0.contains("\"created\"") }.joined(separator: "\n")
+        }
+        #expect(try Data(contentsOf: directory.appendingPathComponent("whole/\(SieveSweep.survivorFileName)"))
+                == Data(contentsOf: directory.appendingPathComponent("resumed/\(SieveSweep.survivorFileName)")))
+        for name in [SweepJournal.fileName, SweepManifest.fileName, SweepSummary.fileName] {
+            #expect(try contents("whole", name) == contents("resumed", name), "\(name)")
+        }
+        let manifest = try String(contentsOf: directory.appendingPathComponent("whole").appendingPathComponent(SweepManifest.fileName), encoding: .utf8)
+        #expect(manifest.contains("\(expectedChunk)"))
+        let survivors = try CPUSieveBackend(pruneLowBitClasses: false).survivors(of: plan, seeds: seeds)
+        #expect(survivors.contains { $0.seed == planted })
+        let written = try Data(contentsOf: directory.appendingPathComponent("whole").appendingPathComponent(SieveSweep.survivorFileName))
+        #expect(written.count == survivors.count * SurvivorRecord.encodedSize)
     }
 }
