@@ -73,9 +73,9 @@ public struct TrialWorkload: Sendable, Identifiable {
         var random = SplitMix64(seed: seed)
         var entries: [JSONValue] = []
         entries.reserveCapacity(days * 2)
-        let first = daysFromCivil(year: 2000, month: 1, day: 1)
+        let first = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01T00:00:00Z
         for day in 0..<days {
-            let date = JSONValue.string(civilDate(first + day))
+            let date = JSONValue.string(Timestamp.day(first.addingTimeInterval(Double(day) * 86_400)))
             for session in ["midday", "evening"] {
                 entries.append(.object([("draw", .uint64(random.below(modulus))), ("session", .string(session)), ("date", date)]))
             }
@@ -86,31 +86,6 @@ public struct TrialWorkload: Sendable, Identifiable {
     /// Writes ``historyJSON(seed:days:)`` to `path` (replaced atomically).
     public static func writeHistory(to path: String, seed: UInt64 = historySeed) throws(InputError) {
         try AtomicFile.write(Array(historyJSON(seed: seed).utf8), to: FilePath(path))
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The `yyyy-mm-dd` of a day counted from 1970-01-01.
-    static func civilDate(_ days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day))"
     }
 
     // MARK: - Running

@@ -5,6 +5,7 @@ import Foundation
 /// ```swift
 /// Timestamp.string(Date(timeIntervalSince1970: 0))   // "1970-01-01T00:00:00.000Z"
 /// Timestamp.date("1970-01-01T00:00:00.000Z")         // 1970-01-01 00:00:00 +0000
+/// Timestamp.day(Date(timeIntervalSince1970: 0))      // "1970-01-01"
 /// ```
 public enum Timestamp {
     private static let style = Date.ISO8601FormatStyle.iso8601.year().month().day()
@@ -23,6 +24,11 @@ public enum Timestamp {
         let text = Date(timeIntervalSince1970: seconds).formatted(wholeSeconds)  // 2026-11-22T00:40:00Z
         return text.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
     }
+
+    /// The UTC day of `date`, as `yyyy-mm-dd` (the dates of draw histories).
+    public static func day(_ date: Date) -> String { date.formatted(dayStyle) }
+
+    private static let dayStyle = Date.ISO8601FormatStyle.iso8601.year().month().day()
 
     /// Now, as text.
     public static func now() -> String { string(Date()) }
