@@ -20,7 +20,9 @@
 
 #pragma clang attribute push(__attribute__((target("arch=x86-64-v3"))), apply_to = function)
 // The streamed body's segment: 256 outputs a segment (32 lanes: 32 KB): 1.5-1.8x faster than 64 on T-xs32 and T-mt, measured; 1024 no better.
+#ifndef SIEVE_SEGMENT_OUTPUTS  // -Xcxx -DSIEVE_SEGMENT_OUTPUTS=N measures another size
 #define SIEVE_SEGMENT_OUTPUTS 256
+#endif
 namespace sieve_avx2 {
 using namespace metal;
 #include "VectorLanes.h"

@@ -20,7 +20,9 @@
 
 #pragma clang attribute push(__attribute__((target("arch=x86-64-v4"), min_vector_width(512))), apply_to = function)
 // The streamed body's segment: 128 outputs a segment (64 lanes: 32 KB, within L1), not measured: this machine has no AVX-512 today.
+#ifndef SIEVE_SEGMENT_OUTPUTS  // -Xcxx -DSIEVE_SEGMENT_OUTPUTS=N measures another size
 #define SIEVE_SEGMENT_OUTPUTS 128
+#endif
 namespace sieve_avx512 {
 using namespace metal;
 #include "VectorLanes.h"

@@ -18,7 +18,9 @@
 
 
 // The streamed body's segment: 256 outputs a segment (8 lanes: 8 KB), as for AVX2 (not measured separately).
+#ifndef SIEVE_SEGMENT_OUTPUTS  // -Xcxx -DSIEVE_SEGMENT_OUTPUTS=N measures another size
 #define SIEVE_SEGMENT_OUTPUTS 256
+#endif
 namespace sieve_generic {
 using namespace metal;
 #include "VectorLanes.h"
