@@ -61,7 +61,7 @@ for target in "${targets[@]}"; do
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" LSAN_OPTIONS="suppressions=$PWD/$package/lsan-suppressions.txt" \
         SWIFT_BACKTRACE=enable=no \
         "$bin/$target" "$work/corpus" \
-        -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
+        -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -report_slow_units="${FUZZ_TIMEOUT:-10}" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
         -detect_leaks=1 -print_final_stats=1 -artifact_prefix="$work/findings/" ${FUZZ_ARGS:-} \
         >"$work/fuzz.log" 2>&1
     status=$?
