@@ -8,7 +8,7 @@ struct Optimize: ParsableCommand {
         commandName: "optimize",
         abstract: "Recover pseudo-random generator seeds from observed draws.",
         discussion: """
-            Exit statuses: 0 success; \(ExitStatus.summary); 64 command-line usage; 70 internal error.
+            Exit statuses: 0 success; \(ExitStatus.summary).
             """,
         version: OptimizeVersion.current,
         subcommands: [

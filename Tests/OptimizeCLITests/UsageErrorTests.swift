@@ -116,3 +116,22 @@ struct UsageErrorTests {
         #expect(flattened(bench.stdout).contains("(values: W1, W2, W3, W4, W5, T-java, T-mt, T-xs32, T-xs64, T-xs128, T-pcg32, T-lcg32, T-minstd, T-xoshiro, T-philox, T-sfc64)"), "\(bench.stdout)")
     }
 }
+
+/// Scripts read the exit statuses from `optimize --help`: each status is listed once.
+@Suite("the exit statuses in --help")
+struct ExitStatusHelpTests {
+    @Test("--help lists every exit status once, with all of its meanings")
+    func eachStatusOnce() throws {
+        let result = try Optimize.run(["--help"])
+        #expect(result.status == 0)
+        // ArgumentParser wraps the overview: join its lines before reading the list.
+        let text = result.stdout.split(separator: "\n").joined(separator: " ")
+        let list = try #require(text.range(of: "Exit statuses: ").map { text[$0.upperBound...] })
+        let entries = list.prefix { $0 != "." }.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let codes = entries.compactMap { $0.split(separator: " ").first.flatMap { Int($0) } }
+        #expect(codes.count == entries.count, "\(entries)")
+        #expect(Set(codes).count == codes.count, "a status listed twice: \(entries)")
+        #expect(entries.contains { $0.hasPrefix("70 ") && $0.contains("internal error") && $0.contains("GPU failure") }, "\(entries)")
+        #expect(codes == codes.sorted(), "\(codes)")
+    }
+}

@@ -21,7 +21,7 @@ enum ExitStatus {
         (.finishedTrial, 34, "trial already finished"),
         (.outputDirectoryMismatch, 40, "output directory holds another run"),
         (.damagedOutputDirectory, 41, "damaged output directory"),
-        (.diskFull, 42, "disk full (nothing damaged; run again once there is room)"),
+        (.diskFull, 42, "disk full (nothing damaged: run again once there is room)"),
         (.needsMigration, 43, "files of an older version (run `optimize migrate`)"),
         (.invalidSearchBounds, 50, "bad search bounds"), (.invalidRun, 51, "not a readable search run"),
         (.runExists, 52, "search run already exists"), (.runBusy, 53, "directory in use by another process (a search, sieve, merge, study new or migrate)"),
@@ -39,9 +39,16 @@ enum ExitStatus {
     /// An internal failure: a bug, not bad input.
     static let internalError: Int32 = 70
 
+    /// Every status once, in order, with all of its meanings: `--help`'s list, which scripts read.
     static var summary: String {
-        table.map { "\($0.code) \($0.name)" }.joined(separator: "; ")
+        let named = table.map { ($0.code, $0.name) } + [(usage, "command-line usage"), (internalError, "internal error")]
+        var names: [Int32: [String]] = [:]
+        for (code, name) in named where !(names[code]?.contains(name) ?? false) { names[code, default: []].append(name) }
+        return names.keys.sorted().map { "\($0) \(names[$0]!.joined(separator: " or "))" }.joined(separator: "; ")
     }
+
+    /// A command line ArgumentParser cannot parse.
+    static let usage: Int32 = 64
 }
 
 /// Runs a command body, turning input errors into one line on standard error and their exit status.
