@@ -61,6 +61,90 @@ def rosenbrock4(x):
     return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (x[i] - 1) ** 2 for i in range(3))
 
 
+class PlantedWindow:
+    """A function shaped like the window search (docs/sampler.md §4.2), minimised as -score.
+
+    The planted seed matches floor(rate * overlap) draws of a window's overlap with the stretch
+    [start, start + length) of its session; it survives when both windows reach their thresholds
+    (ceil(t * w) matches) and skip_min <= skip <= skip_max, and then scores
+    -log10 P(Poisson(lam) >= 1) with lam = 2^32 * skips * P(Bin(w, 1/M) >= need_f) * P(Bin(w, 1/M) >= need_r).
+    A forward window past the session's last draw is infeasible (None: pruned).
+    """
+
+    def __init__(self, name, lengths, session, start, length, rate, skip, modulus):
+        self.name, self.lengths, self.session = name, lengths, session
+        self.start, self.length, self.rate, self.skip, self.modulus = start, length, rate, skip, modulus
+
+    def matches(self, low, high):
+        overlap = max(0, min(high, self.start + self.length) - max(low, self.start))
+        return math.floor(self.rate * overlap)
+
+    @staticmethod
+    def need(hundredths, window):
+        return -(-hundredths * window // 100)
+
+    @staticmethod
+    def log10_tail(n, p, k):
+        """log10 P(Bin(n, p) >= k), from exact binomial coefficients."""
+        if k <= 0:
+            return 0.0
+        if k > n:
+            return -math.inf
+        logs = [math.log(math.comb(n, i)) + i * math.log(p) + (n - i) * math.log1p(-p) for i in range(k, n + 1)]
+        top = max(logs)
+        return (top + math.log(sum(math.exp(v - top) for v in logs))) / math.log(10)
+
+    def score(self, window, offset, skip_min, skip_max, forward, reverse, sessions):
+        if offset + window > self.lengths[sessions]:
+            return None
+        if sessions != self.session or not skip_min <= self.skip <= skip_max:
+            return 0.0
+        need_f, need_r = self.need(forward, window), self.need(reverse, window)
+        if self.matches(offset, offset + window) < need_f or self.matches(offset - window, offset) < need_r:
+            return 0.0
+        p = 1 / self.modulus
+        log10_lam = 32 * math.log10(2) + math.log10(skip_max - skip_min + 1) \
+            + self.log10_tail(window, p, need_f) + self.log10_tail(window, p, need_r)
+        lam = 10 ** log10_lam
+        return -log10_lam if lam < 1e-12 else -math.log10(-math.expm1(-lam))
+
+    def optimum(self):
+        """The best score: every session, window and offset at its highest passing thresholds."""
+        best = 0.0
+        for window in range(2, 51):
+            for offset in range(50, 151):
+                passing_f = [t for t in range(15, 61) if self.need(t, window) <= self.matches(offset, offset + window)]
+                passing_r = [t for t in range(15, 61) if self.need(t, window) <= self.matches(offset - window, offset)]
+                if not passing_f or not passing_r:
+                    continue
+                value = self.score(window, offset, min(self.skip, 10), max(self.skip, 10),
+                                   passing_f[-1], passing_r[-1], self.session)
+                if value is not None:
+                    best = max(best, value)
+        return best
+
+    def objective(self, trial):
+        """Suggests the window search's parameters in its study's order; None when infeasible."""
+        window = trial.suggest_int("window_size", 2, 50)
+        offset = trial.suggest_int("offset", 50, 150)
+        skip_min = trial.suggest_int("skip_min", 0, 10)
+        skip_max = trial.suggest_int("skip_max", 10, 250)
+        forward = round(trial.suggest_float("forward_threshold", 0.15, 0.60, step=0.01) * 100)
+        reverse = round(trial.suggest_float("reverse_threshold", 0.15, 0.60, step=0.01) * 100)
+        sessions = trial.suggest_categorical("sessions", ["all", "midday", "evening"])
+        value = self.score(window, offset, skip_min, skip_max, forward, reverse, sessions)
+        return None if value is None else -value
+
+
+# window-a and window-b tuned the sampler; window-c, window-d and window-e are held out.
+PLANTED_WINDOWS = [
+    PlantedWindow("window-a", {"all": 360, "midday": 190, "evening": 170}, "midday", 95, 60, 0.9, 4, 1000),
+    PlantedWindow("window-b", {"all": 360, "midday": 190, "evening": 170}, "evening", 60, 45, 0.85, 17, 1000),
+    PlantedWindow("window-c", {"all": 400, "midday": 185, "evening": 200}, "midday", 100, 80, 0.9, 3, 10),
+    PlantedWindow("window-d", {"all": 340, "midday": 160, "evening": 180}, "evening", 80, 80, 0.95, 120, 100),
+    PlantedWindow("window-e", {"all": 380, "midday": 200, "evening": 180}, "all", 110, 50, 0.7, 9, 1000),
+]
+
 FUNCTIONS = [
     ("branin", 0.397887357729738,
      lambda t: branin(t.suggest_float("x1", -5, 10), t.suggest_float("x2", 0, 15))),
@@ -68,7 +152,9 @@ FUNCTIONS = [
      lambda t: hartmann6([t.suggest_float(f"x{i}", 0, 1) for i in range(6)])),
     ("rosenbrock4", 0.0,
      lambda t: rosenbrock4([t.suggest_float(f"x{i}", -5, 10) for i in range(4)])),
-]
+] + [(w.name, -w.optimum(), w.objective) for w in PLANTED_WINDOWS]
+# Before any feasible trial a planted-window study stands at the plateau, 0; the others at +inf.
+START = {w.name: 0.0 for w in PLANTED_WINDOWS}
 
 
 def percentile(values, q):
@@ -80,11 +166,11 @@ def percentile(values, q):
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
-def run(objective, optimum, seed, trials, checkpoints):
+def run(objective, optimum, seed, trials, checkpoints, initial=math.inf):
     import optuna
     sampler = optuna.samplers.TPESampler(seed=seed)  # 5.0 defaults: multivariate, startup 10, 24 candidates
     study = optuna.create_study(direction="minimize", sampler=sampler)
-    best = math.inf
+    best = initial
     regrets = {}
     seconds = []
     for number in range(trials):
@@ -95,9 +181,12 @@ def run(objective, optimum, seed, trials, checkpoints):
         suggest_start = time.perf_counter()
         value = objective(trial)
         suggest_seconds = time.perf_counter() - suggest_start
-        study.tell(trial, value)
+        if value is None:
+            study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+        else:
+            study.tell(trial, value)
+            best = min(best, value)
         seconds.append(suggest_seconds + (suggest_start - start))
-        best = min(best, value)
         if number + 1 in checkpoints:
             regrets[number + 1] = max(0.0, best - optimum)
     return regrets, seconds
@@ -108,6 +197,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--functions", help="only these functions, comma-separated")
     args = parser.parse_args()
     ensure_venv()
     import optuna
@@ -116,8 +206,11 @@ def main():
     checkpoints = [c for c in (20, 50, 100) if c <= args.trials]
     rows = []
     for name, optimum, objective in FUNCTIONS:
-        runs = [run(objective, optimum, seed, args.trials, checkpoints) for seed in range(args.seeds)]
-        row = {"function": name}
+        if args.functions and name not in args.functions.split(","):
+            continue
+        runs = [run(objective, optimum, seed, args.trials, checkpoints, START.get(name, math.inf))
+                for seed in range(args.seeds)]
+        row = {"function": name, "optimum": optimum}
         for checkpoint in checkpoints:
             values = [regrets[checkpoint] for regrets, _ in runs]
             row[f"regret@{checkpoint}"] = {

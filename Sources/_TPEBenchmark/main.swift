@@ -13,8 +13,25 @@ import Study
 struct BenchmarkFunction {
     let name: String
     let space: SearchSpace
+    /// The minimum of `evaluate` over the space.
     let optimum: Double
-    let evaluate: ([Double]) -> Double
+    /// What a study knows before its first feasible trial: +∞, or the plateau of a function that
+    /// is 0 almost everywhere (a window search that has found nothing has a score of 0).
+    var start = Double.infinity
+    /// The value to minimise at a point, or `nil` when the point is infeasible (a pruned trial).
+    let evaluate: ([String: ParameterValue]) -> Double?
+}
+
+extension BenchmarkFunction {
+    /// A function of float parameters only, given their values in the space's order.
+    init(name: String, space: SearchSpace, optimum: Double, floats evaluate: @escaping ([Double]) -> Double) {
+        self.init(name: name, space: space, optimum: optimum, evaluate: { parameters in
+            evaluate(space.parameters.map { parameter in
+                guard case .float(let value)? = parameters[parameter.name] else { fatalError("float parameters only") }
+                return value
+            })
+        })
+    }
 }
 
 /// Stops the runner with a message on standard error.
@@ -43,7 +60,7 @@ let branin = BenchmarkFunction(
         Parameter(name: "x2", domain: .float(low: 0, high: 15, log: false, step: nil)),
     ]),
     optimum: 0.397887357729738
-) { x in
+) { (x: [Double]) in
     let b = 5.1 / (4 * Double.pi * Double.pi), c = 5 / Double.pi, t = 1 / (8 * Double.pi)
     let term = x[1] - b * x[0] * x[0] + c * x[0] - 6
     return term * term + 10 * (1 - t) * cos(x[0]) + 10
@@ -51,7 +68,7 @@ let branin = BenchmarkFunction(
 
 let hartmann6 = BenchmarkFunction(
     name: "hartmann6", space: floats((0..<6).map { "x\($0)" }, 0, 1), optimum: -3.322368011415515
-) { x in
+) { (x: [Double]) in
     let alpha = [1.0, 1.2, 3.0, 3.2]
     let a: [[Double]] = [
         [10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14],
@@ -74,7 +91,7 @@ let hartmann6 = BenchmarkFunction(
 
 let rosenbrock4 = BenchmarkFunction(
     name: "rosenbrock4", space: floats((0..<4).map { "x\($0)" }, -5, 10), optimum: 0
-) { x in
+) { (x: [Double]) in
     (0..<3).reduce(0.0) { sum, i in
         let a = x[i + 1] - x[i] * x[i], b = x[i] - 1
         return sum + 100 * a * a + b * b
@@ -113,14 +130,14 @@ func run(_ function: BenchmarkFunction, seed: UInt64, trials: Int, checkpoints: 
         let start = DispatchTime.now().uptimeNanoseconds
         let parameters = sampler.propose(trial: number, space: function.space, direction: .minimize, history: history)
         result.sampleSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-        let x = function.space.parameters.map { parameter -> Double in
-            if case .float(let value)? = parameters[parameter.name] { return value }
-            fatalError("float parameters only")
+        if let value = function.evaluate(parameters) {
+            best = min(best, value)
+            history.append(TrialRecord(number: number, parameters: parameters, state: .complete(value)))
+        } else {
+            // Infeasible: pruned before any step, as the window search records it.
+            history.append(TrialRecord(number: number, parameters: parameters, state: .pruned(step: nil, value: nil)))
         }
-        let value = function.evaluate(x)
-        best = min(best, value)
-        history.append(TrialRecord(number: number, parameters: parameters, state: .complete(value)))
-        if checkpoints.contains(number + 1) { result.regretAt[number + 1] = max(0, best - function.optimum) }
+        if checkpoints.contains(number + 1) { result.regretAt[number + 1] = max(0, min(best, function.start) - function.optimum) }
     }
     return result
 }
@@ -158,6 +175,11 @@ if let speedTrials = option("--speed").flatMap(Int.init) {
     exit(0)
 }
 
+let allFunctions = [branin, hartmann6, rosenbrock4] + plantedWindows.map(\.function)
+// --functions a,b runs only those (for tuning); every function by default.
+let functions = option("--functions").map { names in
+    allFunctions.filter { names.split(separator: ",").map(String.init).contains($0.name) }
+} ?? allFunctions
 let firstSeed = UInt64(option("--first-seed") ?? "0")!
 let seeds = UInt64(option("--seeds") ?? "20")!
 let trials = Int(option("--trials") ?? "100")!
@@ -165,10 +187,10 @@ let checkpoints = [20, 50, 100].filter { $0 <= trials }
 var rows: [JSONValue] = []
 print("| function | regret@20 | regret@50 | regret@100 | ms/trial (trials 11–100; last 10) |")
 print("|---|---|---|---|---|")
-for function in [branin, hartmann6, rosenbrock4] {
+for function in functions {
     let runs = (firstSeed..<firstSeed + seeds).map { run(function, seed: $0, trials: trials, checkpoints: checkpoints) }
     var cells: [String] = []
-    var summary: [(key: String, value: JSONValue)] = [("function", .string(function.name))]
+    var summary: [(key: String, value: JSONValue)] = [("function", .string(function.name)), ("optimum", .double(function.optimum))]
     for checkpoint in checkpoints {
         let regrets = runs.map { $0.regretAt[checkpoint]! }
         let (median, q25, q75) = (percentile(regrets, 50), percentile(regrets, 25), percentile(regrets, 75))
