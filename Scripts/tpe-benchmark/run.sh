@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Swift TPE and Optuna's TPE on Branin, Hartmann6 and Rosenbrock-4 (docs/sampler.md §4),
-# seeds 0-19 x 100 trials each, measures sampling time at 1,000 trials, and rewrites RESULTS.md
+# Runs the Swift TPE and Optuna's TPE on the benchmark functions of docs/sampler.md §4 (Branin, Hartmann6,
+# Rosenbrock-4 and the five shaped like the window search), seeds 0-19 x 100 trials each, measures sampling time at 1,000 trials, and rewrites RESULTS.md
 # beside this script. Needs the Swift toolchain, python3 and PyPI (Optuna is installed into
 # .build/tpe-benchmark-venv on first use; it is never a dependency of the package).
 #

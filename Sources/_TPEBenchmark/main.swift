@@ -4,6 +4,9 @@
 //
 //     swift run -c release _TPEBenchmark [--seeds 20] [--trials 100] [--json FILE]
 //     swift run -c release _TPEBenchmark --speed 1000     # ms per trial up to 1,000 trials
+//     swift run -c release _TPEBenchmark --functions window-a,window-b --no-lhs   # an experiment
+//
+// Infeasible points (the planted-window functions' windows that do not fit) are told as pruned.
 //
 // Build it with -c release: a debug build's timings mean nothing.
 
