@@ -172,6 +172,7 @@ def run(objective, optimum, seed, trials, checkpoints, initial=math.inf):
     study = optuna.create_study(direction="minimize", sampler=sampler)
     best = initial
     regrets = {}
+    counts = {"repeated": 0, "infeasible": 0}
     seconds = []
     for number in range(trials):
         start = time.perf_counter()
@@ -181,7 +182,10 @@ def run(objective, optimum, seed, trials, checkpoints, initial=math.inf):
         suggest_start = time.perf_counter()
         value = objective(trial)
         suggest_seconds = time.perf_counter() - suggest_start
+        if any(earlier.params == trial.params for earlier in study.get_trials(deepcopy=False)[:-1]):
+            counts["repeated"] += 1
         if value is None:
+            counts["infeasible"] += 1
             study.tell(trial, state=optuna.trial.TrialState.PRUNED)
         else:
             study.tell(trial, value)
@@ -189,7 +193,7 @@ def run(objective, optimum, seed, trials, checkpoints, initial=math.inf):
         seconds.append(suggest_seconds + (suggest_start - start))
         if number + 1 in checkpoints:
             regrets[number + 1] = max(0.0, best - optimum)
-    return regrets, seconds
+    return regrets, seconds, counts
 
 
 def main():
@@ -212,13 +216,15 @@ def main():
                 for seed in range(args.seeds)]
         row = {"function": name, "optimum": optimum}
         for checkpoint in checkpoints:
-            values = [regrets[checkpoint] for regrets, _ in runs]
+            values = [regrets[checkpoint] for regrets, _, _ in runs]
             row[f"regret@{checkpoint}"] = {
                 "median": percentile(values, 50), "q25": percentile(values, 25), "q75": percentile(values, 75),
                 "values": values,
             }
-        row["ms_per_trial"] = sum(sum(s[10:]) / len(s[10:]) for _, s in runs) / len(runs) * 1000
-        row["ms_per_trial_last10"] = sum(sum(s[-10:]) / 10 for _, s in runs) / len(runs) * 1000
+        row["ms_per_trial"] = sum(sum(s[10:]) / len(s[10:]) for _, s, _ in runs) / len(runs) * 1000
+        row["ms_per_trial_last10"] = sum(sum(s[-10:]) / 10 for _, s, _ in runs) / len(runs) * 1000
+        row["repeated_proposals"] = [c["repeated"] for _, _, c in runs]
+        row["infeasible_proposals"] = [c["infeasible"] for _, _, c in runs]
         rows.append(row)
         print(name, {k: (v["median"] if isinstance(v, dict) else v) for k, v in row.items() if k != "function"})
     document = {"sampler": f"optuna {optuna.__version__} TPESampler(seed=s), defaults",

@@ -124,6 +124,18 @@ def main():
         "Verdict: " + ("the Swift TPE is no worse than Optuna on every function at 50 and 100 trials."
                        if window_failures == 0 else f"{window_failures} cells are worse than Optuna."),
         "",
+        "Proposals that would cost a search a sieve for nothing, summed over the runs (100 trials each):",
+        "*repeated* equal an earlier trial's parameters; *infeasible* are pruned windows that do not fit.",
+        "",
+        "| function | repeated, Optuna | repeated, Swift TPE | infeasible, Optuna | infeasible, Swift TPE |",
+        "|---|---|---|---|---|",
+    ]
+    for function in TUNING + HELD_OUT:
+        total = lambda rows, key: sum(rows[function].get(key, []))
+        lines.append("| {} | {} | {} | {} | {} |".format(
+            function, total(optuna, "repeated_proposals"), total(swift, "repeated_proposals"),
+            total(optuna, "infeasible_proposals"), total(swift, "infeasible_proposals")))
+    lines += [
         "",
         "Sampler time per trial, ms (mean over trials 11-100; last 10 trials):",
         "",

@@ -105,6 +105,10 @@ struct Run {
     var regretAt: [Int: Double] = [:]
     /// Sampler time of each trial, in seconds.
     var sampleSeconds: [Double] = []
+    /// Proposals equal to an earlier trial's: a search would sieve them again for nothing.
+    var repeats = 0
+    /// Proposals that were infeasible (pruned without a value).
+    var infeasible = 0
 }
 
 /// The sampler's configuration: Optuna 5.0's defaults, or an experiment given on the command line.
@@ -133,11 +137,13 @@ func run(_ function: BenchmarkFunction, seed: UInt64, trials: Int, checkpoints: 
         let start = DispatchTime.now().uptimeNanoseconds
         let parameters = sampler.propose(trial: number, space: function.space, direction: .minimize, history: history)
         result.sampleSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        if history.contains(where: { $0.parameters == parameters }) { result.repeats += 1 }
         if let value = function.evaluate(parameters) {
             best = min(best, value)
             history.append(TrialRecord(number: number, parameters: parameters, state: .complete(value)))
         } else {
             // Infeasible: pruned before any step, as the window search records it.
+            result.infeasible += 1
             history.append(TrialRecord(number: number, parameters: parameters, state: .pruned(step: nil, value: nil)))
         }
         if checkpoints.contains(number + 1) { result.regretAt[number + 1] = max(0, min(best, function.start) - function.optimum) }
@@ -206,6 +212,8 @@ for function in functions {
     let steady = runs.map { mean($0.sampleSeconds[min(10, trials - 1)...]) * 1000 }.reduce(0, +) / Double(seeds)
     let last10 = runs.map { mean($0.sampleSeconds.suffix(10)) * 1000 }.reduce(0, +) / Double(seeds)
     summary.append(("ms_per_trial", .double(steady)))
+    summary.append(("repeated_proposals", .array(runs.map { .integer($0.repeats) })))
+    summary.append(("infeasible_proposals", .array(runs.map { .integer($0.infeasible) })))
     summary.append(("ms_per_trial_last10", .double(last10)))
     rows.append(.object(summary))
     print("| \(function.name) | \(cells.joined(separator: " | ")) | \(format(steady)); \(format(last10)) |")
