@@ -162,7 +162,7 @@ public final class MetalSieveBackend: SieveDispatchBackend, @unchecked Sendable 
 
         lock.lock()
         defer { lock.unlock() }
-        let buffers = try prepareBuffers(for: plan, identity: identity, pruning: dispatch.pruning)
+        let buffers = try prepareBuffers(for: plan, identity: identity, pruning: dispatch.pruned?.table)
         let run = Run(plan: plan, kernel: kernel.rawValue, pipeline: pipeline, buffers: buffers)
         let (counter, seconds) = try execute(run, dispatch, chunk, capacity: capacity)
         sizer.record(for: identity, seeds: chunk.seedCount, seconds: seconds, survivors: UInt64(counter))

@@ -97,7 +97,7 @@ struct ExecutorOnMetalTests {
             #expect(onMetal.dispatches == onCPU.dispatches, "\(c.plan.identity) \(c.seeds)")
             #expect(onMetal.survivors == onCPU.survivors, "\(c.plan.identity) \(c.seeds)")
             #expect(onMetal.dispatches.allSatisfy { $0.seedCount <= 300 && $0.capacity <= capacity })
-            strided += onCPU.dispatches.contains { $0.pruning != nil } ? 1 : 0
+            strided += onCPU.dispatches.contains { $0.pruned != nil } ? 1 : 0
             resplit += onCPU.overflows > 0 ? 1 : 0
         }
         #expect(strided > 0, "no case pruned")
@@ -121,7 +121,7 @@ struct ExecutorOnMetalTests {
                 #expect(outcome.survivors == unsplit.survivors, "\(backend.name): \(c.plan.identity) \(c.seeds)")
                 #expect(outcome.overflows > 0, "\(backend.name): \(c.plan.identity) \(c.seeds)")
                 #expect(outcome.dispatches.contains { $0.resplitDepth > 0 })
-                stridedResplits += outcome.dispatches.contains { $0.resplitDepth > 0 && $0.pruning != nil } ? 1 : 0
+                stridedResplits += outcome.dispatches.contains { $0.resplitDepth > 0 && $0.pruned != nil } ? 1 : 0
             }
             checked += 1
         }

@@ -54,8 +54,7 @@ struct SieveExecutorTests {
         #expect(table.living.contains(planted % (1 << 20)))
         let positions = table.positions(in: seeds)
         #expect(pruned.dispatches == [SieveDispatch(index: 0, firstSeed: positions.first, seedCount: UInt64(positions.count),
-                                                    capacity: min(cpu.capacity, Int(positions.count)), pruning: table,
-                                                    keptSeeds: seeds)])
+                                                    capacity: min(cpu.capacity, Int(positions.count)), pruned: .init(table: table, keptSeeds: seeds))])
         #expect(pruned.seedsDispatched == positions.count)
         #expect(pruned.seedsDispatched < seeds.count / 16)
         let plain = try SieveExecutor(backend: cpu, pruneLowBitClasses: false).run(plan, seeds: seeds, tracing: true)

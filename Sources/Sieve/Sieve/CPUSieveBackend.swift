@@ -79,7 +79,7 @@ public struct CPUSieveBackend: SieveDispatchBackend {
         let count = dispatch.seedCount
         let capacity = UInt32(min(capacity, dispatch.capacity))
         var args = plan.kernelArgs(for: dispatch, capacity: capacity)
-        var draws = plan.kernelWords(pruning: dispatch.pruning)
+        var draws = plan.kernelWords(pruning: dispatch.pruned?.table)
         var counter: UInt32 = 0
         var records = [SieveRecord](repeating: SieveRecord(), count: Int(capacity))
         let kernelName: KernelName = strategy == .strided ? .sieveStrided : .sieveStreamed

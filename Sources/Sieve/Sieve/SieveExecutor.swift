@@ -86,8 +86,7 @@ public struct SieveExecutor: Sendable {
         var run = Run(plan: plan, identity: plan.identity, tracing: tracing)
         if let table = try pruning(for: plan, seeds: seeds) {
             run.outcome.pruning = table
-            run.pruning = table
-            run.keptSeeds = seeds
+            run.pruned = SieveDispatch.PrunedSet(table: table, keptSeeds: seeds)
             run.secondsPerSeed = Self.measuredRates.withLock { $0[RateKey(run.identity, backend.name, pruned: true)] }
             let positions = table.positions(in: seeds)
             if positions.count > 0 {
@@ -141,7 +140,7 @@ public struct SieveExecutor: Sendable {
             return SieveDispatch(index: dispatch.index, firstSeed: dispatch.firstSeed + begin * dispatch.seedStride,
                                  seedCount: end - begin, seedStride: dispatch.seedStride,
                                  capacity: Int(min(UInt64(capacity), end - begin)), resplitDepth: dispatch.resplitDepth + 1,
-                                 pruning: dispatch.pruning, keptSeeds: dispatch.keptSeeds)
+                                 pruned: dispatch.pruned)
         }
     }
 
@@ -166,9 +165,8 @@ public struct SieveExecutor: Sendable {
         let plan: SievePlan
         let identity: PlanIdentity
         let tracing: Bool
-        /// The table whose pruned set the dispatches index, if any, and the seeds they keep.
-        var pruning: LowBitClassTable?
-        var keptSeeds: SeedRange?
+        /// The pruned set the dispatches index, if any.
+        var pruned: SieveDispatch.PrunedSet?
         var index = 0
         var outcome = Outcome()
         /// Measured while a cancellable run goes: seconds per seed, and the last dispatch's size.
@@ -192,8 +190,7 @@ public struct SieveExecutor: Sendable {
             }
             let seeds = Self.chunkSeeds(remaining: remaining, preferred: preferred, maximum: maximum)
             let dispatch = SieveDispatch(index: run.index, firstSeed: start, seedCount: seeds, seedStride: stride,
-                                         capacity: Int(min(capacity, seeds)), pruning: run.pruning,
-                                         keptSeeds: run.keptSeeds)
+                                         capacity: Int(min(capacity, seeds)), pruned: run.pruned)
             let started = ContinuousClock.now
             try execute(dispatch, &run)
             if cancellation.isCancellable {
@@ -201,7 +198,7 @@ public struct SieveExecutor: Sendable {
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
                 run.secondsPerSeed = seconds / Double(seeds)
                 run.lastDispatchSeeds = seeds
-                let key = RateKey(run.identity, backend.name, pruned: run.pruning != nil)
+                let key = RateKey(run.identity, backend.name, pruned: run.pruned != nil)
                 Self.measuredRates.withLock { rates in
                     if rates.count >= 256 { rates.removeAll() }
                     rates[key] = seconds / Double(seeds)

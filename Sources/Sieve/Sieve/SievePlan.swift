@@ -274,7 +274,8 @@ public struct SievePlan: Sendable {
     package func kernelArgs(for dispatch: SieveDispatch, capacity: UInt32) -> SieveArgs {
         var a = kernelArgs(firstSeed: dispatch.firstSeed, count: dispatch.seedCount, capacity: capacity)
         a.seed_stride = dispatch.seedStride
-        if let table = dispatch.pruning {
+        if let pruned = dispatch.pruned {
+            let table = pruned.table
             precondition(table.skips == parameters.skips, "a class table of other skips")
             a.class_count = UInt32(table.living.count)
             a.class_bits = UInt32(table.classes.classBits)
@@ -282,8 +283,8 @@ public struct SievePlan: Sendable {
             a.mask_offset = UInt32(draws.count + table.living.count)
             a.mask_words = UInt32(table.maskWords)
             a.class_position = dispatch.firstSeed
-            a.class_seed_min = dispatch.keptSeeds!.first
-            a.class_seed_max = dispatch.keptSeeds!.last
+            a.class_seed_min = pruned.keptSeeds.first
+            a.class_seed_max = pruned.keptSeeds.last
         }
         return a
     }
