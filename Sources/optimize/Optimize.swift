@@ -8,7 +8,7 @@ struct Optimize: ParsableCommand {
         commandName: "optimize",
         abstract: "Recover pseudo-random generator seeds from observed draws.",
         discussion: """
-            Exit statuses: 0 success; \(ExitStatus.summary).
+            Exit statuses: 0 success (status: proceed); 2 status: wait; 3 status: retry; 4 status: escalate; \(ExitStatus.summary).
             """,
         version: OptimizeVersion.current,
         subcommands: [

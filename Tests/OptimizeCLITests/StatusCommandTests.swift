@@ -153,6 +153,28 @@ struct StatusCommandTests {
         #expect(try Optimize.run(["status", "no-such-run"], in: directory).status == 51)
     }
 
+    @Test("a run stopped with SIGINT (exit 130) retries (3): stopped on request, with the resume command")
+    func interrupted() throws {
+        let directory = try setUp()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = try Optimize.start(searchArguments(out: "stopped", trials: 3, seeds: "0..<4194304"), in: directory)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        // Signal once the first trial's sieve has journaled a chunk (its handler is installed by then).
+        let chunks = directory.appendingPathComponent("stopped/trials/00000/chunks.journal")
+        let started = Date()
+        while ((try? Data(contentsOf: chunks))?.isEmpty ?? true) && process.isRunning && Date().timeIntervalSince(started) < 120 {
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let result = try Optimize.run(["status", "stopped"], in: directory)
+        #expect(result.status == 3, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.hasPrefix("retry (confidence 0.90): stopped on request after 0 of 3 trials; continue it with `optimize resume stopped`"),
+                "\(result.stdout)")
+        #expect(result.stdout.contains("\n  run: optimize resume stopped\n"))
+    }
+
     @Test("a live run waits (2); stopped (SIGSTOP) past its rules' staleness it escalates (4) with --rules, not without; killed it retries (3) with the resume command, which finishes it (0)")
     func liveHungKilled() throws {
         let directory = try setUp()
