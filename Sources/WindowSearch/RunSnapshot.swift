@@ -91,8 +91,12 @@ public struct RunSnapshot: Sendable {
         self.damage = damage
     }
 
-    /// Whether every trial has finished.
-    public var isComplete: Bool { totalTrials > 0 && trials.count >= totalTrials }
+    /// Whether every trial is recorded.
+    public var allTrialsRecorded: Bool { totalTrials > 0 && trials.count >= totalTrials }
+
+    /// Whether the run is done: every trial recorded and `run.json` says complete (a process killed
+    /// after the last record, before it rewrote best.json and run.json, left a run to resume).
+    public var isComplete: Bool { allTrialsRecorded && runStatus == "complete" }
 
     /// The best complete trial (highest score; ties: the older).
     public var best: Trial? {
@@ -114,8 +118,8 @@ public struct RunSnapshot: Sendable {
         var snapshot = self
         snapshot.trials = Array(trials.prefix(index + 1))
         snapshot.progressUpdated = trials[index].finished
+        snapshot.runStatus = snapshot.allTrialsRecorded ? "complete" : "running"
         snapshot.owner = Owner(alive: !snapshot.isComplete, pid: owner.pid)
-        snapshot.runStatus = snapshot.isComplete ? "complete" : "running"
         return snapshot
     }
 

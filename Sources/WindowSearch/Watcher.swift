@@ -47,7 +47,8 @@ public struct Verdict: Sendable, Equatable {
 ///
 /// In order, the first that applies:
 /// 1. a damaged or unreadable file → escalate (`damaged_confidence`), naming the file;
-/// 2. every trial finished, and a trial claims significance → proceed (`proceed_confidence`);
+/// 2. every trial finished (recorded, and `run.json` says complete), and a trial claims
+///    significance → proceed (`proceed_confidence`);
 /// 3. every trial finished, none claims significance → escalate (`no_claim_confidence`);
 /// 4. a process holds the run's lock, and nothing changed for longer than
 ///    max(`minimum_staleness_seconds`, `staleness_factor` × the slowest of the last
@@ -56,7 +57,8 @@ public struct Verdict: Sendable, Equatable {
 ///    already claims significance, else `wait_confidence`);
 /// 6. no process holds it, the run stopped on request (`interrupted`) → retry
 ///    (`interrupted_confidence`) with `optimize resume DIR`;
-/// 7. no process holds it, the run says it is running (its process was killed) → retry
+/// 7. no process holds it, the run says it is running (its process was killed, perhaps after the
+///    last trial's record but before best.json and run.json were rewritten) → retry
 ///    (`killed_confidence`) with `optimize resume DIR`.
 public enum Watcher {
     public static func verdict(_ run: RunSnapshot, now: Date, rules: WatcherRules = .defaults) -> Verdict {
@@ -84,9 +86,10 @@ public enum Watcher {
                                "stopped on request after \(done); continue it with `\(resume)`", command: resume)
             }
             let who = run.owner.pid.map { "its process (\($0))" } ?? "its process"
+            let state = run.allTrialsRecorded ? "all \(run.totalTrials) trials are recorded but its files were never finished"
+                                              : "the run is incomplete (\(done))"
             return Verdict(.retry, rules.killedConfidence, .killed,
-                           "\(who) is gone and the run is incomplete (\(done)): it was killed; continue it with `\(resume)`",
-                           command: resume)
+                           "\(who) is gone and \(state): it was killed; continue it with `\(resume)`", command: resume)
         }
         let allowed = staleAfter(run, rules: rules)
         if let last = run.lastActivity {
@@ -96,7 +99,7 @@ public enum Watcher {
                                "running (\(done)) but nothing changed for \(seconds(quiet)), longer than the \(seconds(allowed)) its recent trials make plausible")
             }
         }
-        let left = run.totalTrials - run.trials.count
+        let left = max(0, run.totalTrials - run.trials.count)
         if let best = run.best, best.claimsSignificance {
             return Verdict(.wait, rules.waitClaimedConfidence, .runningClaim,
                            "running: \(done), \(left) to go; trial \(best.trial) already claims significance (score \(format(best.score)), level \(format(run.level)))")

@@ -99,7 +99,7 @@ struct StatusCommandTests {
         #expect(contents(directory.appendingPathComponent("run")) == before)
     }
 
-    @Test("a damaged file: exit 4 naming it; a bad rules file: exit 54 naming the field; a missing one 20; not a run 51")
+    @Test("a damaged file: exit 4 naming it; every trial recorded but never marked complete: 3; a bad rules file: exit 54 naming the field; a missing one 20; not a run 51")
     func damagedAndBadInput() throws {
         let directory = try setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -132,6 +132,17 @@ struct StatusCommandTests {
         let progress = try Optimize.run(["status", "progress"], in: directory)
         #expect(progress.status == 4)
         #expect(progress.stdout.hasPrefix("escalate (confidence 1.00): progress.json is damaged or unreadable: "), "\(progress.stdout)")
+
+        // Every trial recorded, but the process died before run.json said complete (best.json may be
+        // a trial behind): resume, do not proceed.
+        try manager.copyItem(at: directory.appendingPathComponent("run"), to: directory.appendingPathComponent("unfinished"))
+        let runJSON = directory.appendingPathComponent("unfinished/run.json")
+        let runText = try String(contentsOf: runJSON, encoding: .utf8)
+        #expect(runText.contains(#""status": "complete""#))
+        try runText.replacingOccurrences(of: #""status": "complete""#, with: #""status": "running""#).write(to: runJSON, atomically: true, encoding: .utf8)
+        let unfinished = try Optimize.run(["status", "unfinished"], in: directory)
+        #expect(unfinished.status == 3, "\(unfinished.stdout)")
+        #expect(unfinished.stdout.contains("all 4 trials are recorded but its files were never finished"), "\(unfinished.stdout)")
 
         // Bad input keeps its own statuses, with a message naming the file, the field and the fix.
         try Data(#"{"staleness_factor": 5, "minimum_stalenes_seconds": 10}"#.utf8).write(to: directory.appendingPathComponent("typo.json"))
