@@ -174,6 +174,17 @@ public struct RunSnapshot: Sendable {
         } catch {
             try note(RunFiles.journal, error)
         }
+        // The best trial's sweep: what a `proceed` hands on (its survivors, checked chunk by chunk
+        // against their CRC-32s). Other trials' sweeps are not read (they may be large).
+        if let best = SearchRun.best(of: outcomes), let file = best.survivorFile {
+            let sweep = ((directory as NSString).appendingPathComponent(file) as NSString).deletingLastPathComponent
+            do {
+                try SweepContents(directory: sweep, promisedBytes: best.survivorBytes ?? 0,
+                                  promisedBy: "trial \(best.trial)'s record in \(RunFiles.journal)", readingLegacy: true).verify()
+            } catch {
+                try note(RunFiles.trialDirectory(best.trial), error)
+            }
+        }
         var timings: [TrialTiming] = []
         do { timings = try TrialTiming.read(directory: base) } catch { try note(RunFiles.timings, error) }
         let durations = TrialTiming.durations(timings)

@@ -126,6 +126,19 @@ struct StatusCommandTests {
         // --replay of a damaged run is the one verdict that it is damaged.
         #expect(try Optimize.run(["status", "journal", "--replay"], in: directory).status == 4)
 
+        // The best trial's survivor file cut short: what a proceed would hand on.
+        try manager.copyItem(at: directory.appendingPathComponent("run"), to: directory.appendingPathComponent("survivors"))
+        let best = try object(String(decoding: try Data(contentsOf: directory.appendingPathComponent("survivors/best.json")), as: UTF8.self))
+        let bestTrial = try #require(best["best_trial_number"] as? Int)
+        let survivorFile = directory.appendingPathComponent("survivors/trials/" + String(format: "%05d", bestTrial) + "/survivors.bin")
+        let survivorBytes = try Data(contentsOf: survivorFile)
+        try #require(!survivorBytes.isEmpty)
+        try survivorBytes.dropLast(1).write(to: survivorFile)
+        let cut = try Optimize.run(["status", "survivors"], in: directory)
+        #expect(cut.status == 4, "\(cut.stdout)")
+        #expect(cut.stdout.hasPrefix("escalate (confidence 1.00): trials/" + String(format: "%05d", bestTrial) + " is damaged or unreadable: "),
+                "\(cut.stdout)")
+
         // progress.json cut short.
         try manager.copyItem(at: directory.appendingPathComponent("run"), to: directory.appendingPathComponent("progress"))
         try Data("{\"status\": \"runn".utf8).write(to: directory.appendingPathComponent("progress/progress.json"))
