@@ -8,13 +8,13 @@ struct Optimize: ParsableCommand {
         commandName: "optimize",
         abstract: "Recover pseudo-random generator seeds from observed draws.",
         discussion: """
-            Exit statuses: 0 success; \(ExitStatus.summary).
+            Exit statuses: 0 success (status: proceed); 2 status: wait; 3 status: retry; 4 status: escalate; \(ExitStatus.summary).
             """,
         version: OptimizeVersion.current,
         subcommands: [
             PRNGsCommand.self, GenerateCommand.self, SieveCommand.self, SurvivorsCommand.self, MergeCommand.self,
             BenchCommand.self, StudyCommand.self, AskCommand.self, TellCommand.self,
-            SearchCommand.self, ResumeCommand.self, SummarizeCommand.self, ExportCommand.self, MigrateCommand.self,
+            SearchCommand.self, ResumeCommand.self, SummarizeCommand.self, StatusCommand.self, ExportCommand.self, MigrateCommand.self,
         ]
     )
 

@@ -25,6 +25,7 @@ let targets: [(name: String, modules: [String])] = [
     ("FuzzSearchSpace", ["Study"]),
     ("FuzzSearchBounds", ["Sieve", "Study", "WindowSearch"]),
     ("FuzzNumberText", ["Sieve"]),
+    ("FuzzWatcherRules", ["Sieve", "WindowSearch"]),
 ]
 
 let package = Package(

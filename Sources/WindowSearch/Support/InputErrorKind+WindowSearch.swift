@@ -8,3 +8,9 @@ extension InputError.Kind {
     /// A new search was asked for where a run already exists (resume it instead).
     public static let runExists = Self("runExists")
 }
+
+extension InputError.Kind {
+    /// A watcher rules file (`optimize status --rules FILE`) is not JSON, has an unknown field, or a
+    /// value out of range.
+    public static let invalidRules = Self("invalidRules")
+}

@@ -25,6 +25,7 @@ enum ExitStatus {
         (.needsMigration, 43, "files of an older version (run `optimize migrate`)"),
         (.invalidSearchBounds, 50, "bad search bounds"), (.invalidRun, 51, "not a readable search run"),
         (.runExists, 52, "search run already exists"), (.runBusy, 53, "directory in use by another process (a search, sieve, merge, study new or migrate)"),
+        (.invalidRules, 54, "bad watcher rules file"),
         (.kernelFailure, 70, "internal error"), (.gpuFailure, 70, "GPU failure"),
     ]
 
