@@ -351,6 +351,32 @@ def run_optuna(optimize, plan, history, space, directory, trials, log):
     return tracker.recovered_at, tracker.seen, seconds
 
 
+def check_plant(optimize, plan, history, directory):
+    """Checks the planting: a window inside the stretch at the default offsets finds the seed.
+
+    One fixed trial over the planted seed alone, window up to 20 draws at an offset in 50 ... 150
+    inside the stretch, thresholds 0.5, the planted skip. Raises ToolError when the seed is not a
+    bidirectional survivor at its skip (the history would measure nothing).
+    """
+    start, end = plan["place"], plan["place"] + plan["length"]
+    offset = min(max(start + plan["length"] // 2, 50), 150)
+    window = min(20, offset - start, end - offset)
+    if window < 4:
+        raise ToolError(f"history {plan['history']}: no window of 4+ draws inside the stretch at offsets 50 ... 150")
+    bounds = {"window_size": window, "offset": offset, "burn": plan["burn"], "skip_min": plan["skip"],
+              "skip_max": plan["skip"], "forward_threshold": 0.5, "reverse_threshold": 0.5,
+              "sessions": plan["sessions"], "prng": plan["family"]}
+    single = dict(plan, seeds=[plan["seed"], plan["seed"] + 1])
+    if os.path.exists(directory):
+        subprocess.run(["rm", "-rf", directory], check=True)
+    kind, _, _ = evaluate_fixed(optimize, single, history, bounds, directory)
+    found = kind == "complete" and bidirectional_skips(optimize, os.path.join(directory, "trials", "00000"),
+                                                       plan["seed"]) == plan["skip"]
+    if not found:
+        raise ToolError(f"history {plan['history']}: the planted seed is not found by {bounds} ({kind})")
+    subprocess.run(["rm", "-rf", directory], check=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Cost, report
 
@@ -472,7 +498,10 @@ def main():
     plans = plan_histories(args.histories, families, args.seed, args.seeds_log2)
     os.makedirs(args.out, exist_ok=True)
     for plan in plans:
-        write_history(args.optimize, plan, os.path.join(args.out, f"h{plan['history']:02d}", "history.json"))
+        history = os.path.join(args.out, f"h{plan['history']:02d}", "history.json")
+        write_history(args.optimize, plan, history)
+        check_plant(args.optimize, plan, history, os.path.join(args.out, f"h{plan['history']:02d}", "check"))
+    log(f"planted {len(plans)} histories; each one's seed is found by a window inside its stretch")
 
     costs = measure_trial_cost(args.optimize, plans, args.out, log)
     per_trial = statistics.mean(costs[p["family"]] for p in plans)
