@@ -45,7 +45,11 @@ MODULUS = 1000
 DAYS = 9000  # two sessions a day: 18,000 draws
 SESSIONS = ("midday", "evening")
 DEFAULT_FAMILIES = "java_lcg,lcg32,minstd,pcg32"
-BOUNDS_REFUSED = 50  # `optimize search` exit status for bounds that allow no trial
+# `optimize search` refuses fixed bounds that allow no trial: the README gives status 50 (bad search
+# bounds), but skip_min above skip_max exits 14 (bad skip range) and a window that fits no session's
+# draws may exit 28. Any of them, with the message "no trial can run", is the fixed-parameter form of
+# the search's PRUNED trial; each one is logged and counted in the results.
+BOUNDS_REFUSED = (14, 28, 50)
 
 
 class ToolError(RuntimeError):
@@ -224,12 +228,13 @@ def run_ours(optimize, plan, history, directory, trials, log):
             finished = process.poll() is not None
             for record in journal_records(journal)[tracker.seen:]:
                 trial_directory = os.path.join(directory, "trials", f"{record['trial']:05d}")
-                if tracker.observe(record, trial_directory) and not stopped:
+                recovered = tracker.observe(record, trial_directory)
+                log(f"  ours: trial {record['trial']} {record['state']} score {record.get('score')}")
+                if recovered:
                     log(f"  ours: recovered after trial {tracker.recovered_at}; stopping the search")
                     process.send_signal(signal.SIGINT)
                     stopped = True
                     break
-                log(f"  ours: trial {record['trial']} {record['state']} score {record.get('score')}")
             if finished or stopped:
                 break
             time.sleep(1)
@@ -281,7 +286,7 @@ def evaluate_fixed(optimize, plan, history, params, directory):
     """Runs one window-search trial with every bound entry fixed to `params`.
 
     Returns ("complete", score, record), ("pruned", reason, record) or ("refused", message, None)
-    when `optimize search` refuses the fixed bounds (status 50: a combination that allows no trial).
+    when `optimize search` refuses the fixed bounds (a combination that allows no trial: BOUNDS_REFUSED).
     """
     os.makedirs(os.path.dirname(directory), exist_ok=True)
     config = directory + ".bounds.json"
@@ -291,8 +296,8 @@ def evaluate_fixed(optimize, plan, history, params, directory):
                "--seed", str(plan["sampler_seed"]), "--out", directory, "--modulus", str(MODULUS),
                "--config", config]
     done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode == BOUNDS_REFUSED:
-        return "refused", done.stderr.strip(), None
+    if done.returncode in BOUNDS_REFUSED:
+        return "refused", f"exit {done.returncode}: {done.stderr.strip()}", None
     if done.returncode != 0:
         raise ToolError(f"optimize search (fixed trial) exited {done.returncode}: {done.stderr.strip()}")
     records = journal_records(os.path.join(directory, "trials.journal"))
@@ -309,7 +314,8 @@ def evaluate_fixed(optimize, plan, history, params, directory):
 def run_optuna(optimize, plan, history, space, directory, trials, log):
     """Optuna's default TPE on the same space and objective; stops at its own recovery.
 
-    Returns trials-to-recover (None when unsolved), the trials run and each trial's seconds.
+    Returns trials-to-recover (None when unsolved), the trials run, each trial's seconds and the
+    trials whose fixed bounds `optimize search` refused (told to Optuna as pruned).
     """
     import optuna
     from optuna.trial import TrialState
@@ -319,6 +325,7 @@ def run_optuna(optimize, plan, history, space, directory, trials, log):
     study = optuna.create_study(direction="maximize", sampler=sampler)
     tracker = RecoveryTracker(optimize, plan)
     seconds = []
+    refused = []
     best_directory = None
     for number in range(trials):
         trial = study.ask()
@@ -335,7 +342,9 @@ def run_optuna(optimize, plan, history, space, directory, trials, log):
         else:
             study.tell(trial, state=TrialState.FAIL)
             record = {"state": "FAILED"}
-        log(f"  optuna: trial {number} {kind} {value if kind == 'complete' else ''}".rstrip())
+        if kind == "refused":
+            refused.append({"trial": number, "params": params, "message": value})
+        log(f"  optuna: trial {number} {kind} {value if kind in ('complete', 'refused') else ''}".rstrip())
         previous = tracker.best_score
         recovered = tracker.observe(record, os.path.join(trial_run, "trials", "00000"))
         # Keep only the best trial's survivors on disk (a small window's files run to hundreds of MB).
@@ -348,7 +357,7 @@ def run_optuna(optimize, plan, history, space, directory, trials, log):
         if recovered:
             log(f"  optuna: recovered after trial {tracker.recovered_at}")
             break
-    return tracker.recovered_at, tracker.seen, seconds
+    return tracker.recovered_at, tracker.seen, seconds, refused
 
 
 def check_plant(optimize, plan, history, directory):
@@ -455,6 +464,8 @@ def markdown(document):
               f"- unsolved within {budget} trials: ours {summary['unsolved_ours']}, Optuna {summary['unsolved_optuna']}",
               f"- histories Optuna solved and ours did not: {summary['optuna_only'] or 'none'}; "
               f"ours solved and Optuna did not: {summary['ours_only'] or 'none'}",
+              f"- Optuna trials whose fixed bounds `optimize search` refused (told as pruned): "
+              f"{sum(len(r['optuna'].get('refused', [])) for r in document['results'])}",
               f"- fewer trials: ours on {summary['ours_fewer']} histories, Optuna on {summary['optuna_fewer']}",
               f"- seconds per trial (mean over the trials run): ours {document['seconds_per_trial']['ours']:.1f}, "
               f"Optuna {document['seconds_per_trial']['optuna']:.1f} (a fixed-parameter trial is a whole "
@@ -518,13 +529,14 @@ def main():
             f"{plan['sessions']} place {plan['place']} length {plan['length']} noise {plan['noise']}")
         ours_at, ours_run, ours_seconds = run_ours(args.optimize, plan, history, os.path.join(work, "ours"), args.trials, log)
         space = read_space(os.path.join(work, "ours"))
-        theirs_at, theirs_run, theirs_seconds = run_optuna(args.optimize, plan, history, space,
+        theirs_at, theirs_run, theirs_seconds, refused = run_optuna(args.optimize, plan, history, space,
                                                            os.path.join(work, "optuna"), args.trials, log)
         log(f"history {plan['history']}: ours {ours_at or 'unsolved'}, Optuna {theirs_at or 'unsolved'} "
             f"({(time.time() - started) / 60:.1f} min so far)")
         return {"plan": plan, "space": space,
                 "ours": {"recovered_at": ours_at, "trials_run": ours_run, "seconds": ours_seconds},
-                "optuna": {"recovered_at": theirs_at, "trials_run": theirs_run, "seconds": theirs_seconds}}
+                "optuna": {"recovered_at": theirs_at, "trials_run": theirs_run, "seconds": theirs_seconds,
+                           "refused": refused}}
 
     if args.jobs > 1:
         from concurrent.futures import ThreadPoolExecutor
