@@ -136,13 +136,16 @@ class PlantedWindow:
         return None if value is None else -value
 
 
-# window-a and window-b tuned the sampler; window-c, window-d and window-e are held out.
+# window-a ... window-e tuned the sampler; window-f, window-g and window-h are held out.
 PLANTED_WINDOWS = [
     PlantedWindow("window-a", {"all": 360, "midday": 190, "evening": 170}, "midday", 95, 60, 0.9, 4, 1000),
     PlantedWindow("window-b", {"all": 360, "midday": 190, "evening": 170}, "evening", 60, 45, 0.85, 17, 1000),
     PlantedWindow("window-c", {"all": 400, "midday": 185, "evening": 200}, "midday", 100, 80, 0.9, 3, 10),
     PlantedWindow("window-d", {"all": 340, "midday": 160, "evening": 180}, "evening", 80, 80, 0.95, 120, 100),
     PlantedWindow("window-e", {"all": 380, "midday": 200, "evening": 180}, "all", 110, 50, 0.7, 9, 1000),
+    PlantedWindow("window-f", {"all": 350, "midday": 175, "evening": 175}, "evening", 120, 50, 0.85, 60, 1000),
+    PlantedWindow("window-g", {"all": 420, "midday": 210, "evening": 210}, "midday", 55, 70, 0.8, 2, 100),
+    PlantedWindow("window-h", {"all": 300, "midday": 150, "evening": 150}, "all", 135, 50, 0.9, 30, 1000),
 ]
 
 FUNCTIONS = [

@@ -137,8 +137,8 @@ struct PlantedWindow {
     }
 }
 
-/// The planted-window functions. `window-a` and `window-b` were used to tune the sampler;
-/// `window-c`, `window-d` and `window-e` are held out (docs/sampler.md §4.2).
+/// The planted-window functions. `window-a` … `window-e` were used to tune the sampler;
+/// `window-f`, `window-g` and `window-h` are held out (docs/sampler.md §4.2).
 let plantedWindows: [PlantedWindow] = [
     PlantedWindow(name: "window-a", sessionLengths: ["all": 360, "midday": 190, "evening": 170],
                   session: "midday", start: 95, length: 60, rate: 0.9, skip: 4, modulus: 1000),
@@ -150,4 +150,10 @@ let plantedWindows: [PlantedWindow] = [
                   session: "evening", start: 80, length: 80, rate: 0.95, skip: 120, modulus: 100),
     PlantedWindow(name: "window-e", sessionLengths: ["all": 380, "midday": 200, "evening": 180],
                   session: "all", start: 110, length: 50, rate: 0.7, skip: 9, modulus: 1000),
+    PlantedWindow(name: "window-f", sessionLengths: ["all": 350, "midday": 175, "evening": 175],
+                  session: "evening", start: 120, length: 50, rate: 0.85, skip: 60, modulus: 1000),
+    PlantedWindow(name: "window-g", sessionLengths: ["all": 420, "midday": 210, "evening": 210],
+                  session: "midday", start: 55, length: 70, rate: 0.8, skip: 2, modulus: 100),
+    PlantedWindow(name: "window-h", sessionLengths: ["all": 300, "midday": 150, "evening": 150],
+                  session: "all", start: 135, length: 50, rate: 0.9, skip: 30, modulus: 1000),
 ]

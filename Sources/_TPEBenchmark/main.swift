@@ -119,9 +119,15 @@ let configuration: TPESampler.Configuration = {
     if arguments.contains("--no-lhs") { configuration.latinHypercubeStartup = false }
     if let index = arguments.firstIndex(of: "--clip-factor"), index + 1 < arguments.count, let factor = Double(arguments[index + 1]) {
         configuration.goodSetClipFactor = factor
+        configuration.goodSetDiscreteClipFactor = factor
+    }
+    if let index = arguments.firstIndex(of: "--discrete-clip-factor"), index + 1 < arguments.count, let factor = Double(arguments[index + 1]) {
+        configuration.goodSetDiscreteClipFactor = factor
     }
     if arguments.contains("--stratified") { configuration.stratifiedCandidates = true }
     if arguments.contains("--no-stratified") { configuration.stratifiedCandidates = false }
+    if arguments.contains("--ties") { configuration.tiesLeaveGoodSet = true }
+    if arguments.contains("--no-ties") { configuration.tiesLeaveGoodSet = false }
     if let index = arguments.firstIndex(of: "--candidates"), index + 1 < arguments.count, let count = Int(arguments[index + 1]) {
         configuration.candidates = count
     }

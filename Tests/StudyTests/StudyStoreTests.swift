@@ -206,3 +206,52 @@ struct StudyStoreTests {
         #expect(snapshot.trials.count == 60 && snapshot.trials.allSatisfy { $0.value != nil })
     }
 }
+
+/// A study replays only under the sampler that ran it: study.json names it, and opening picks it.
+@Suite("Study store: sampler versions")
+struct StudySamplerVersionTests {
+    /// A study whose study.json records `version` (or no version at all, as early studies did).
+    func study(recording version: String?) throws -> URL {
+        let directory = try scratchDirectory().appendingPathComponent("study")
+        try StudyStore.create(at: directory, definition: StudyDefinition(space: TPESamplerTests.mixed, direction: .minimize, seed: 9))
+        let file = directory.appendingPathComponent(StudyStore.definitionFileName)
+        var text = try String(contentsOf: file, encoding: .utf8)
+        let current = "\"sampler\":\"\(StudyDefinition.samplerVersion)\""
+        #expect(text.contains(current), "\(text)")
+        text = text.replacingOccurrences(of: current, with: version.map { "\"sampler\":\"\($0)\"" } ?? "\"none\":0")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test("a new study records tpe/2 and proposes with its settings")
+    func current() throws {
+        let directory = try scratchDirectory().appendingPathComponent("study")
+        defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+        let store = try StudyStore.create(at: directory, definition: StudyDefinition(space: TPESamplerTests.mixed, direction: .minimize, seed: 9))
+        #expect(StudyDefinition.samplerVersion == "tpe/2")
+        #expect(store.sampler.configuration == TPESampler.Configuration())
+    }
+
+    @Test("a study made by tpe/1, or recording no sampler, keeps tpe/1's settings")
+    func older() throws {
+        for version in ["tpe/1", nil] {
+            let directory = try study(recording: version)
+            defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+            let store = try StudyStore(opening: directory)
+            #expect(store.sampler.configuration == TPESampler.Configuration.version("tpe/1"))
+            #expect(store.sampler.configuration != TPESampler.Configuration())
+        }
+    }
+
+    @Test("a study made by a sampler this build does not know is refused, naming it")
+    func unknown() throws {
+        let directory = try study(recording: "tpe/99")
+        defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+        #expect {
+            try StudyStore(opening: directory)
+        } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.kind == .invalidStudy && error.problem.contains("tpe/99")
+        }
+    }
+}

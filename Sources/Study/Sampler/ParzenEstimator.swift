@@ -135,9 +135,10 @@ struct ParzenEstimator {
     /// - Parameters:
     ///   - observations: one row per trial, one internal coordinate per dimension.
     ///   - weights: one unnormalised weight per observation; the prior's weight is appended.
-    ///   - clipCount: the n of the magic clip's floor R / min(100, n + 2); the number of
+    ///   - clipCount: the n of the magic clip's floor R / min(100, n + 2) for a dimension, by
+    ///     whether it is discrete; the number of
     ///     observations unless given.
-    init(observations: [[Double]], weights: [Double], dimensions: [EstimatorDimension], priorWeight: Double, clipCount: Int? = nil) {
+    init(observations: [[Double]], weights: [Double], dimensions: [EstimatorDimension], priorWeight: Double, clipCount: ((EstimatorDimension) -> Int)? = nil) {
         self.dimensions = dimensions
         let count = observations.count
         kernelCount = count + 1
@@ -169,7 +170,7 @@ struct ParzenEstimator {
                 numeric.append(nil)
             case .continuous, .discrete:
                 probabilities.append(nil)
-                numeric.append(Self.kernels(column, dimension: dimension, clipCount: clipCount ?? count))
+                numeric.append(Self.kernels(column, dimension: dimension, clipCount: clipCount?(dimension) ?? count))
             }
         }
         self.numeric = numeric

@@ -26,10 +26,15 @@ public struct TPESampler: Sendable {
         public var candidates = 24
         /// The weight of the prior kernel, relative to an observation's.
         public var priorWeight = 1.0
-        /// The good set's kernels are at least R / min(100, factor·k + 2) wide for k good trials;
-        /// Optuna's magic clip is factor 1. At 3, l(x) tightens around the good trials as they
-        /// accumulate, which is what closes the last digits of regret.
+        /// The good set's kernels of a continuous dimension are at least R / min(100, factor·k + 2)
+        /// wide for k good trials; Optuna's magic clip is factor 1. At 3, l(x) tightens around the
+        /// good trials as they accumulate, which is what closes the last digits of regret.
         public var goodSetClipFactor = 3.0
+        /// The same factor for discrete dimensions (integers, stepped floats): Optuna's 1. The
+        /// tighter floor helps continuous functions and hurts the window search's integer ranges,
+        /// where the good set's kernels then narrow onto grid points too early
+        /// (docs/sampler.md §1.8).
+        public var goodSetDiscreteClipFactor = 1.0
         /// Startup trials 0 ..< startupTrials form a Latin hypercube (each dimension's range cut
         /// into startupTrials strata, one trial in each) instead of independent uniform draws;
         /// each trial is still uniform on its own.
@@ -37,15 +42,43 @@ public struct TPESampler: Sendable {
         /// The candidates' quantiles are stratified across the candidates, coordinate by
         /// coordinate; each candidate is still a draw from l(x).
         public var stratifiedCandidates = true
+        /// When the good set's cut falls inside a run of equal values, the tied trials stay out
+        /// of it (the good set keeps only those strictly better, and may be empty, leaving l(x)
+        /// the prior). Optuna breaks such ties by age, so on a plateau of equal scores its good set
+        /// is the oldest trials and l(x) piles up around them; without them, max l/g proposes
+        /// where the plateau has been explored least.
+        public var tiesLeaveGoodSet = true
 
         public init() {}
+
+        /// The settings of the sampler version a study recorded (``StudyDefinition/samplerVersion``),
+        /// or `nil` for a version this build does not know. A study replays exactly only under
+        /// the settings that ran it, so every version ever released stays here.
+        ///
+        /// - `tpe/1`: the tighter floor on every numeric dimension, ties broken by age.
+        /// - `tpe/2`: the tighter floor on continuous dimensions only, ties kept out of the good set.
+        public static func version(_ name: String) -> Configuration? {
+            switch name {
+            case "tpe/2":
+                return Configuration()
+            case "tpe/1":
+                var configuration = Configuration()
+                configuration.goodSetDiscreteClipFactor = 3
+                configuration.tiesLeaveGoodSet = false
+                return configuration
+            default:
+                return nil
+            }
+        }
 
         /// Optuna 5.0's TPESampler exactly (up to its random numbers).
         public static var optuna: Configuration {
             var configuration = Configuration()
             configuration.goodSetClipFactor = 1
+            configuration.goodSetDiscreteClipFactor = 1
             configuration.latinHypercubeStartup = false
             configuration.stratifiedCandidates = false
+            configuration.tiesLeaveGoodSet = false
             return configuration
         }
     }
@@ -131,7 +164,11 @@ public struct TPESampler: Sendable {
         }
         // The good set's magic-clip floor, R / min(100, c·k + 2), narrows l(x) faster than
         // Optuna's (c = 1) as the good set grows; g(x) keeps Optuna's floor.
-        let goodClip = Int((configuration.goodSetClipFactor * Double(below.count)).rounded())
+        let continuousClip = Int((configuration.goodSetClipFactor * Double(below.count)).rounded())
+        let discreteClip = Int((configuration.goodSetDiscreteClipFactor * Double(below.count)).rounded())
+        let goodClip = { (dimension: EstimatorDimension) in
+            if case .discrete = dimension.kind { discreteClip } else { continuousClip }
+        }
         let good = ParzenEstimator(
             observations: observations(below), weights: Self.weights(below.count),
             dimensions: dimensions, priorWeight: configuration.priorWeight, clipCount: goodClip)
@@ -170,7 +207,7 @@ public struct TPESampler: Sendable {
     /// Splits finished trials into the good set (the best ⌈0.1·n⌉, at most 25) and the rest, each
     /// ordered by trial number (docs/sampler.md §1.3).
     func split(_ finished: [TrialRecord], direction: Direction) -> (below: [TrialRecord], above: [TrialRecord]) {
-        let goodCount = Self.gamma(finished.count)
+        var goodCount = Self.gamma(finished.count)
         let sign: Double = direction == .minimize ? 1 : -1
         // Complete trials by value, ties to the older trial; then pruned trials by the furthest
         // step reached, then by their last value (unknown counts as worst).
@@ -183,6 +220,10 @@ public struct TPESampler: Sendable {
                 return (-leftStep, leftValue, lhs.number) < (-rightStep, rightValue, rhs.number)
             }
         let ranked = complete + pruned
+        if configuration.tiesLeaveGoodSet, goodCount > 0, goodCount < complete.count,
+           let boundary = complete[goodCount - 1].value, complete[goodCount].value == boundary {
+            goodCount = complete.prefix { sign * $0.value! < sign * boundary }.count
+        }
         let goodNumbers = Set(ranked.prefix(goodCount).map(\.number))
         return (finished.filter { goodNumbers.contains($0.number) }, finished.filter { !goodNumbers.contains($0.number) })
     }

@@ -4,13 +4,13 @@ import Foundation
 ///
 /// ```json
 /// {"format": 1, "space": {"params": [...]}, "direction": "minimize", "seed": 7,
-///  "created": "2026-11-22T00:40:00.000Z", "versions": {"study": 1, "sampler": "tpe/1", "optimize": "0.1.0"}}
+///  "created": "2026-11-22T00:40:00.000Z", "versions": {"study": 1, "sampler": "tpe/2", "optimize": "0.1.0"}}
 /// ```
 public struct StudyDefinition: Sendable, Hashable {
     /// The version of the study directory's layout and records.
     public static let format = 1
     /// The sampler's identity: a study replays exactly only under the sampler that ran it.
-    public static let samplerVersion = "tpe/1"
+    public static let samplerVersion = "tpe/2"
 
     public let space: SearchSpace
     public let direction: Direction
@@ -74,7 +74,8 @@ public struct StudyDefinition: Sendable, Hashable {
         guard case .string(let created)? = json["created"], let createdAt = Timestamp.date(created) else {
             throw fail("created", "missing or not an ISO 8601 time")
         }
-        var toolVersion = "unknown", samplerVersion = "unknown"
+        // Studies that record no sampler were made before versions were recorded: by tpe/1.
+        var toolVersion = "unknown", samplerVersion = "tpe/1"
         if case .string(let value)? = json["versions"]?["optimize"] { toolVersion = value }
         if case .string(let value)? = json["versions"]?["sampler"] { samplerVersion = value }
         self.init(space: space, direction: direction, seed: seed, createdAt: createdAt,

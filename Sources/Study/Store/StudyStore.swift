@@ -62,7 +62,12 @@ public final class StudyStore {
                              fix: "restore study.json; it is written once by `optimize study new` and never needs editing")
         }
         definition = try StudyDefinition(json: json, source: definitionURL.path)
-        sampler = TPESampler(seed: definition.seed)
+        guard let configuration = TPESampler.Configuration.version(definition.samplerVersion) else {
+            throw InputError(.invalidStudy, source: definitionURL.path,
+                             problem: "was made by sampler \(definition.samplerVersion), which this optimize does not know",
+                             fix: "continue the study with the optimize that made it (its version is in study.json)")
+        }
+        sampler = TPESampler(seed: definition.seed, configuration: configuration)
         journalPath = FilePath(directory.appendingPathComponent(Self.journalFileName).path)
         guard FileIO.size(of: journalPath) != nil else {
             throw InputError(.invalidStudy, source: journalPath.string, problem: "the study has no journal",
