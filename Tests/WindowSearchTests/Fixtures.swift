@@ -68,6 +68,13 @@ enum Fixture {
         return run
     }
 
+    /// A JSON file's text with the values of its time fields (`last_updated`, `completed_at`,
+    /// `timestamp_injected`) replaced by `<time>`: what must be identical after a kill and resume.
+    static func maskingTimes(_ data: Data) -> String {
+        String(decoding: data, as: UTF8.self).replacing(
+            #/"(?<key>last_updated|completed_at|timestamp_injected)": "[^"]*"/#, with: { "\"\($0.output.key)\": \"<time>\"" })
+    }
+
     /// A file's bytes (empty when missing).
     static func bytes(_ directory: String, _ name: String) -> Data {
         FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) ?? Data()
