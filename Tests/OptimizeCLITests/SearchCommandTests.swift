@@ -39,7 +39,7 @@ struct SearchCommandTests {
     /// kill and resume (README, "The run directory").
     func maskingTimes(_ data: Data) -> String {
         String(decoding: data, as: UTF8.self).replacing(
-            #/"(?<key>last_updated|completed_at|timestamp_injected)": "[^"]*"/#, with: { "\"\($0.output.key)\": \"<time>\"" })
+            #/"(?<key>last_updated|completed_at|timestamp_injected|run_id)": "[^"]*"/#, with: { "\"\($0.output.key)\": \"<time>\"" })
     }
 
     /// Whether `text` is an ISO-8601 time with a numeric offset (`2026-01-18T19:45:00.000+00:00`).
