@@ -6,8 +6,9 @@ import Study
 /// trial into a run directory that a kill at any instant cannot corrupt.
 ///
 /// The directory holds:
-/// - `run.json`: the history and its checksum, the settings and bounds, versions, the sampler's
-///   seed, and the status (running, interrupted, complete);
+/// - `run.json`: the history (its path and SHA-256), the settings and bounds, versions (the tool's,
+///   its git commit or null, the formats'), the sampler's seed, and the status (running,
+///   interrupted, complete);
 /// - `study/`: the study store the sampler proposes from (its journal has times and process ids);
 /// - `trials.journal`: one checksummed record per finished trial (``TrialOutcome``), without timings
 ///   (a ``Sieve/Journal``);
