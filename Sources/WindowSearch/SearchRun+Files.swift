@@ -35,15 +35,18 @@ extension SearchRun {
         try AtomicFile.write(config.fileBytes, to: FilePath(directory).appending(RunFiles.windowConfig))
     }
 
-    /// Whether the run's `bidirectional_survivors.json` may not be its best trial's: it is missing, or
-    /// `optimal_window_config.json` (written after it) is missing or names another best trial.
-    func survivorsMayBeStale() -> Bool {
+    /// Brings the reference files in line with the journal when the run opens: rewrites the
+    /// configuration when it is missing or behind the finished trials, and the survivors too when
+    /// they may not be the best trial's (missing, or the configuration, written after them, is
+    /// missing or names another best trial). A run whose files are current is left as it is.
+    func reconcileReferenceFiles() throws(InputError) {
         let run = FilePath(directory)
-        guard FileIO.size(of: run.appending(RunFiles.bestSurvivors)) != nil,
-              let bytes = try? FileIO.contents(of: run.appending(RunFiles.windowConfig), followingLinks: false),
-              let config = try? JSONReader.parse(bytes), let recorded = config["best_trial_number"]
-        else { return true }
-        return recorded.integer != best?.trial
+        let config = (try? FileIO.contents(of: run.appending(RunFiles.windowConfig), followingLinks: false))
+            .flatMap { try? JSONReader.parse($0) }
+        let survivorsCurrent = FileIO.size(of: run.appending(RunFiles.bestSurvivors)) != nil
+            && config?["best_trial_number"] != nil && config?["best_trial_number"]?.integer == best?.trial
+        let configCurrent = config?["completed_trials"]?.integer == outcomes.count
+        if !survivorsCurrent || !configCurrent { try writeReferenceFiles(newBest: !survivorsCurrent) }
     }
 
     /// Replaces `bidirectional_survivors.json` with the best trial's bidirectional survivors (in
@@ -86,13 +89,17 @@ extension SearchRun {
     /// Writes the `trial.json` of every journaled trial whose file is missing or differs from its
     /// record (a kill between the journal and the file, or a run of a version without them).
     func reconcileTrialRecords() throws(InputError) {
-        for outcome in outcomes {
-            let path = FilePath(directory).appending(RunFiles.trialDirectory(outcome.trial)).appending(RunFiles.trialRecord)
-            let expected = try RunFileCoding.encoder.encode(outcome).fileBytes
-            if (try? FileIO.contents(of: path, followingLinks: false)) != Array(expected) {
-                try writeTrialRecord(outcome)
-            }
+        // Trials end one after another, each with its file: when the last one's is right, so are all.
+        if let last = outcomes.last, try trialRecordIsWritten(last) { return }
+        for outcome in outcomes where !(try trialRecordIsWritten(outcome)) {
+            try writeTrialRecord(outcome)
         }
+    }
+
+    /// Whether the trial's `trial.json` holds its record.
+    private func trialRecordIsWritten(_ outcome: TrialOutcome) throws(InputError) -> Bool {
+        let path = FilePath(directory).appending(RunFiles.trialDirectory(outcome.trial)).appending(RunFiles.trialRecord)
+        return (try? FileIO.contents(of: path, followingLinks: false)) == (try RunFileCoding.encoder.encode(outcome).fileBytes)
     }
 
     /// Writes `message` to the run's log and to trial `trial`'s `trial.log`. Until the trial's

@@ -123,7 +123,7 @@ public final class SearchRun {
         try reconcileTrialRecords()
         try reconcileStudy()
         if !outcomes.isEmpty { try writeBest() }
-        try writeReferenceFiles(newBest: survivorsMayBeStale())
+        try reconcileReferenceFiles()
         try setStatus("running")
     }
 
