@@ -4,9 +4,10 @@ import Study
 /// `best.json`: the best configuration so far, with the reference's `optimal_window_config.json`
 /// fields (docs/reference-system.md §5.8–5.9) and more.
 ///
-/// It is a function of the settings and the finished trials alone (no clock), so a resumed run
-/// writes it byte for byte as an uninterrupted one: `last_updated` names the trial after which it
-/// was written; progress.json has the times.
+/// Apart from `last_updated` (the ISO-8601 time it was written, with its offset), it is a function
+/// of the settings and the finished trials alone, so a resumed run writes it as an uninterrupted
+/// one, times aside; `last_trial_number` names the trial after which it was written. Its JSON is
+/// also the body of the run's live `optimal_window_config.json` (``RunExport``).
 public struct BestFile: Encodable, Sendable {
     public static let fileName = "best.json"
 
@@ -15,12 +16,14 @@ public struct BestFile: Encodable, Sendable {
         let bestTrialNumber: Int
         let bestValue: Double?
         let bestBidirectionalCount: Int
-        let bestParams: TrialParameters
+        /// The parameters as recorded, with the reference's `time_of_day`.
+        let bestParams: JSONValue
         let windowSize: Int
         let offset: Int
         let skipMin: Int
         let skipMax: Int
         let sessions: [String]
+        let timeOfDay: String
         let forwardThreshold: Double
         let reverseThreshold: Double
         let prngType: String
@@ -47,7 +50,7 @@ public struct BestFile: Encodable, Sendable {
         enum CodingKeys: String, CodingKey {
             case bestTrialNumber = "best_trial_number", bestValue = "best_value", bestBidirectionalCount = "best_bidirectional_count"
             case bestParams = "best_params", windowSize = "window_size", offset, skipMin = "skip_min", skipMax = "skip_max"
-            case sessions, forwardThreshold = "forward_threshold", reverseThreshold = "reverse_threshold", prngType = "prng_type"
+            case sessions, timeOfDay = "time_of_day", forwardThreshold = "forward_threshold", reverseThreshold = "reverse_threshold", prngType = "prng_type"
             case testBothModes = "test_both_modes", seedCount = "seed_count", optimizationScore = "optimization_score"
             case forwardCount = "forward_count", reverseCount = "reverse_count", bidirectionalCount = "bidirectional_count"
             case burn, reverseWindow = "reverse_window", trialLabel = "trial_label", modulus, seeds, referenceMode = "reference_mode"
@@ -67,6 +70,7 @@ public struct BestFile: Encodable, Sendable {
             try c.encode(sessions, forKey: .sessions)
             try c.encode(forwardThreshold, forKey: .forwardThreshold)
             try c.encode(reverseThreshold, forKey: .reverseThreshold)
+            try c.encode(timeOfDay, forKey: .timeOfDay)
             try c.encode(prngType, forKey: .prngType)
             try c.encode(testBothModes, forKey: .testBothModes)
             try c.encode(seedCount, forKey: .seedCount)
@@ -99,13 +103,14 @@ public struct BestFile: Encodable, Sendable {
     /// Nil before the first complete trial (the file then says "No successful trials yet").
     let best: Best?
 
-    public init(settings: SearchSettings, shape: HistoryShape, outcomes: [TrialOutcome]) {
+    /// The file after `outcomes`, written at `lastUpdated` (ISO 8601 with its offset).
+    public init(settings: SearchSettings, shape: HistoryShape, outcomes: [TrialOutcome], lastUpdated: String) {
         let last = outcomes.last
         status = outcomes.count >= settings.trials ? "complete" : "in_progress"
         completedTrials = outcomes.count
         totalTrials = settings.trials
         trialsByState = TrialState.counts(in: outcomes)
-        lastUpdated = last.map { "after trial \($0.trial)" } ?? "before the first trial"
+        self.lastUpdated = lastUpdated
         lastTrialNumber = last?.trial
         lastTrialValue = last?.score
         guard let trial = SearchRun.best(of: outcomes) else {
@@ -114,10 +119,12 @@ public struct BestFile: Encodable, Sendable {
         }
         let p = trial.parameters
         let counts = trial.counts
+        let sessions = p.sessions.names ?? shape.sessionCounts.map(\.name)
+        let timeOfDay = Self.timeOfDay(sessions)
         best = Best(
             bestTrialNumber: trial.trial, bestValue: trial.score, bestBidirectionalCount: counts?.bidirectional ?? 0,
-            bestParams: p, windowSize: p.windowSize, offset: p.offset, skipMin: p.skipMin, skipMax: p.skipMax,
-            sessions: p.sessions.names ?? shape.sessionCounts.map(\.name),
+            bestParams: p.json.setting("time_of_day", .string(timeOfDay)), windowSize: p.windowSize, offset: p.offset,
+            skipMin: p.skipMin, skipMax: p.skipMax, sessions: sessions, timeOfDay: timeOfDay,
             forwardThreshold: Double(p.forwardThreshold) ?? 0, reverseThreshold: Double(p.reverseThreshold) ?? 0,
             prngType: p.prng, seedCount: Self.seedCount(settings.seeds), optimizationScore: trial.score,
             forwardCount: counts?.forward ?? 0, reverseCount: counts?.reverse, bidirectionalCount: counts?.bidirectional ?? 0,
@@ -127,6 +134,12 @@ public struct BestFile: Encodable, Sendable {
             survivorFile: trial.survivorFile)
     }
 
+    /// The reference's `time_of_day`: the sessions a trial kept, joined by `+` (`midday+evening`),
+    /// or `all` for a history without sessions.
+    static func timeOfDay(_ sessions: [String]) -> String {
+        sessions.isEmpty ? "all" : sessions.joined(separator: "+")
+    }
+
     static func seedCount(_ seeds: SeedRange) -> JSONValue {
         seeds.count <= UInt128(UInt64.max) ? .uint64(UInt64(seeds.count)) : .string(String(seeds.count))
     }
@@ -134,6 +147,7 @@ public struct BestFile: Encodable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case status, completedTrials = "completed_trials", totalTrials = "total_trials", trialsByState = "trials_by_state"
         case lastUpdated = "last_updated", lastTrialNumber = "last_trial_number", lastTrialValue = "last_trial_value", note
+        case bestTrialNumber = "best_trial_number", bestValue = "best_value"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -148,6 +162,9 @@ public struct BestFile: Encodable, Sendable {
         if let best {
             try best.encode(to: encoder)
         } else {
+            // OPERATIONS.md §1's form before any trial succeeds: the best fields present, null.
+            try c.encode(JSONValue.null, forKey: .bestTrialNumber)
+            try c.encode(JSONValue.null, forKey: .bestValue)
             try c.encode("No successful trials yet", forKey: .note)
         }
     }

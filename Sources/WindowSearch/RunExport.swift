@@ -57,13 +57,42 @@ public enum RunExport {
         }
         let shape = HistoryShape(history: history)
 
-        // optimal_window_config.json
-        var config = try BestFile(settings: settings, shape: shape, outcomes: summary.outcomes).json()
+        // optimal_window_config.json: as the run keeps it, as of its last finished trial.
         let created = try RunFile.read(directory: directory).created
-        let lastTime = try TrialTiming.read(directory: FilePath(directory)).last?.finished
-        config = config.setting("last_updated", .string(lastTime ?? created))
-        if summary.outcomes.count >= settings.trials { config = config.setting("completed_at", .string(lastTime ?? created)) }
-        if let best = summary.best {
+        let lastTime = try TrialTiming.read(directory: FilePath(directory)).last?.finished ?? created
+        let config = try windowConfig(settings: settings, shape: shape, outcomes: summary.outcomes, created: created,
+                                      lastUpdated: Timestamp.withOffset(lastTime), injected: Timestamp.withOffset(Date()))
+        try AtomicFile.write(config.fileBytes, to: FilePath(path("optimal_window_config.json")))
+
+        // The survivor files.
+        let trials = summary.outcomes.filter { $0.state == .complete && $0.survivorFile != nil }
+        for (name, kind) in [("bidirectional_survivors.json", Kind.bidirectional), ("forward_survivors.json", .forward),
+                             ("reverse_survivors.json", .reverse)] {
+            try writeSurvivors(run: directory, settings: settings, trials: trials, shape: shape, to: path(name), kind: kind)
+        }
+
+        // train_history.json and holdout_history.json.
+        let draws = history.entries.map { JSONValue.uint64($0.value) }
+        let split = Int(0.8 * Double(draws.count))
+        try AtomicFile.write(JSONValue.array(Array(draws[..<split])).fileBytes, to: FilePath(path("train_history.json")))
+        try AtomicFile.write(JSONValue.array(Array(draws[split...])).fileBytes, to: FilePath(path("holdout_history.json")))
+        return fileNames.map(path)
+    }
+
+    /// The content of `optimal_window_config.json` after `outcomes`: best.json's fields (with
+    /// `last_updated`), and the reference's final ones: `completed_at` once every trial has
+    /// finished, `agent_metadata` once a trial succeeded (`timestamp_injected`: `injected`), and
+    /// `run_id` (from the run's creation time and sampler seed). The one place this content is
+    /// made: `optimize export` and the run's live copy (``SearchRun``) both write it.
+    ///
+    /// - Parameters:
+    ///   - created: run.json's `created`.
+    ///   - lastUpdated, injected: ISO-8601 times with their offset (`Timestamp.withOffset`).
+    public static func windowConfig(settings: SearchSettings, shape: HistoryShape, outcomes: [TrialOutcome], created: String,
+                                    lastUpdated: String, injected: String) throws(InputError) -> JSONValue {
+        var config = try BestFile(settings: settings, shape: shape, outcomes: outcomes, lastUpdated: lastUpdated).json()
+        if outcomes.count >= settings.trials { config = config.setting("completed_at", .string(lastUpdated)) }
+        if let best = SearchRun.best(of: outcomes) {
             let claims = best.significance?.claims ?? false
             config = config.setting("agent_metadata", .object([
                 ("inputs", .array([.object([("file", .string(settings.historyFile)), ("required", .bool(true))])])),
@@ -83,26 +112,12 @@ public enum RunExport {
                 ("reasoning", .string(claims
                     ? "trial \(best.trial) claims significance: its bidirectional survivors exceed chance beyond the run's level"
                     : "no trial claims significance; trial \(best.trial) scored best")),
-                ("timestamp_injected", .string(Timestamp.now())),
+                ("timestamp_injected", .string(injected)),
             ]))
         }
         let stamp = created.prefix(19).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
             .replacingOccurrences(of: "T", with: "_")
-        config = config.setting("run_id", .string("step1_\(stamp)_\(String(format: "%05d", Int(settings.samplerSeed % 100_000)))"))
-        try AtomicFile.write(config.fileBytes, to: FilePath(path("optimal_window_config.json")))
-
-        // The survivor files.
-        let trials = summary.outcomes.filter { $0.state == .complete && $0.survivorFile != nil }
-        try writeSurvivors(summary: summary, trials: trials, shape: shape, to: path("bidirectional_survivors.json"), kind: .bidirectional)
-        try writeSurvivors(summary: summary, trials: trials, shape: shape, to: path("forward_survivors.json"), kind: .forward)
-        try writeSurvivors(summary: summary, trials: trials, shape: shape, to: path("reverse_survivors.json"), kind: .reverse)
-
-        // train_history.json and holdout_history.json.
-        let draws = history.entries.map { JSONValue.uint64($0.value) }
-        let split = Int(0.8 * Double(draws.count))
-        try AtomicFile.write(JSONValue.array(Array(draws[..<split])).fileBytes, to: FilePath(path("train_history.json")))
-        try AtomicFile.write(JSONValue.array(Array(draws[split...])).fileBytes, to: FilePath(path("holdout_history.json")))
-        return fileNames.map(path)
+        return config.setting("run_id", .string("step1_\(stamp)_\(String(format: "%05d", Int(settings.samplerSeed % 100_000)))"))
     }
 
     enum Kind {
@@ -133,14 +148,16 @@ public enum RunExport {
         ]
     }
 
-    /// Merges the trials' survivor files by seed and writes one kind of survivor list.
-    static func writeSurvivors(summary: RunSummary, trials: [TrialOutcome], shape: HistoryShape, to path: String, kind: Kind) throws {
-        let settings = summary.settings
+    /// Merges the survivor files of `trials` (complete trials of the run in `directory`) by seed
+    /// and writes one kind of survivor list to `path`, atomically: `optimize export` with every
+    /// complete trial, the run's live `bidirectional_survivors.json` with its best trial alone.
+    static func writeSurvivors(run directory: String, settings: SearchSettings, trials: [TrialOutcome], shape: HistoryShape,
+                               to path: String, kind: Kind) throws {
         let reverseMeasured = settings.fullReverse || settings.referenceMode
         var cursors: [SurvivorCursor] = []
         for outcome in trials {
-            let file = (summary.directory as NSString).appendingPathComponent(outcome.survivorFile!)
-            try summary.sweepContents(of: outcome, file: outcome.survivorFile!).verify()
+            let file = (directory as NSString).appendingPathComponent(outcome.survivorFile!)
+            try RunSummary.sweepContents(run: directory, of: outcome, file: outcome.survivorFile!).verify()
             cursors.append(try SurvivorCursor(path: file, length: outcome.survivorBytes ?? 0))
         }
         let metadata = trials.map { Self.metadata($0, settings: settings, shape: shape) }

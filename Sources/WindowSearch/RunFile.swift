@@ -45,9 +45,35 @@ public struct RunFile: Codable, Sendable {
 
     public struct Versions: Codable, Sendable {
         public let optimize: String
+        /// The git commit the tool was built from (``OptimizeVersion/gitCommit``): `null` when the
+        /// build did not know it, and absent in runs of versions before it was recorded.
+        public let gitCommit: String?
         public let runFormat: String
         public let study: Int
         public let sampler: String
+
+        private enum CodingKeys: String, CodingKey {
+            case optimize, gitCommit, runFormat, study, sampler
+        }
+
+        init(optimize: String, gitCommit: String?, runFormat: String, study: Int, sampler: String) {
+            self.optimize = optimize
+            self.gitCommit = gitCommit
+            self.runFormat = runFormat
+            self.study = study
+            self.sampler = sampler
+        }
+
+        /// Writes every field, `git_commit` as `null` when unknown (a reader sees it was not known,
+        /// not that it was forgotten).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(optimize, forKey: .optimize)
+            try c.encode(gitCommit.map(JSONValue.string) ?? .null, forKey: .gitCommit)
+            try c.encode(runFormat, forKey: .runFormat)
+            try c.encode(study, forKey: .study)
+            try c.encode(sampler, forKey: .sampler)
+        }
     }
 
     public let format: String
@@ -103,7 +129,7 @@ public struct RunFile: Codable, Sendable {
         chanceSampleSize = settings.chanceSampleSize
         bounds = settings.bounds.json
         fixedParameters = .object(settings.fixedParameters)
-        versions = Versions(optimize: OptimizeVersion.current, runFormat: SearchSettings.format, study: StudyDefinition.format,
+        versions = Versions(optimize: OptimizeVersion.current, gitCommit: OptimizeVersion.gitCommit, runFormat: SearchSettings.format, study: StudyDefinition.format,
                             sampler: StudyDefinition.samplerVersion)
     }
 

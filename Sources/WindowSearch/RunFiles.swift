@@ -20,6 +20,14 @@ public enum RunFiles {
     public static let log = "search.log"
     public static let lock = DirectoryLock.run
     public static let trials = "trials"
+    /// The reference's best-so-far file, kept live (OPERATIONS.md §1); `optimize export` writes the same.
+    public static let windowConfig = "optimal_window_config.json"
+    /// The best trial's bidirectional survivors, replaced when a trial becomes the best.
+    public static let bestSurvivors = "bidirectional_survivors.json"
+    /// In a trial's directory: its record, as the journal holds it.
+    public static let trialRecord = "trial.json"
+    /// In a trial's directory: its lines of the run's log.
+    public static let trialLog = "trial.log"
 
     /// A trial's sweep directory, relative to the run: `trials/00017`.
     public static func trialDirectory(_ trial: Int) -> String {

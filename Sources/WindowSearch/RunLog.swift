@@ -32,7 +32,9 @@ final class RunLog {
         try? descriptor.close()
     }
 
-    func write(_ message: String) {
+    /// Appends `message` as a line (time, process id, message) and returns the line.
+    @discardableResult
+    func write(_ message: String) -> String {
         let line = Timestamp.now() + " [\(getpid())] " + message + "\n"
         var info = stat()
         if lstat(path, &info) == 0, UInt64(info.st_size) + UInt64(line.utf8.count) > UInt64(limit) {
@@ -42,8 +44,15 @@ final class RunLog {
                 _ = rename(from, "\(path).\(index)")
             }
         }
+        Self.append([line], to: path)
+        return line
+    }
+
+    /// Appends `lines` to the file at `path` as the log appends (O_APPEND, never through a symlink,
+    /// under the run's lock), creating it; a failure loses the lines, never the run.
+    static func append(_ lines: [String], to path: String) {
         guard let descriptor = try? FileIO.openForWriting(FilePath(path), append: true, create: true) else { return }
-        try? FileIO.writeAll(Array(line.utf8), to: descriptor, path: FilePath(path))
+        try? FileIO.writeAll(Array(lines.joined().utf8), to: descriptor, path: FilePath(path))
         try? descriptor.close()
     }
 }

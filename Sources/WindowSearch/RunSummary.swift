@@ -15,6 +15,10 @@ public struct RunSummary: Sendable {
     public let tornTail: Bool
     /// Seconds per trial, where timed.
     public let durations: [Int: Double]
+    /// Trial files (`trials/NNNNN/trial.json`) that cannot be read as a trial record, or disagree
+    /// with the trial's journal record: where (relative to the run), and why. Reported, never skipped
+    /// in silence; the journal's record stays the one used.
+    public let unreadableTrialFiles: [(place: String, problem: String)]
 
     /// Reads the run in `directory`.
     ///
@@ -47,7 +51,47 @@ public struct RunSummary: Sendable {
         let durations = TrialTiming.durations(try TrialTiming.read(directory: FilePath(directory)))
         return RunSummary(directory: directory, settings: settings, status: runFile.status,
                           outcomes: outcomes.sorted { $0.trial < $1.trial }, skipped: skipped, tornTail: contents.tornTail,
-                          durations: durations)
+                          durations: durations, unreadableTrialFiles: unreadableTrialFiles(directory: directory, outcomes: outcomes,
+                                                                                          decoder: decoder))
+    }
+
+    /// The `trial.json` files of `directory`'s trial directories that are not readable records of
+    /// their trial. A trial directory without one (a run of an older version, or a trial still
+    /// running) is not reported.
+    static func unreadableTrialFiles(directory: String, outcomes: [TrialOutcome],
+                                     decoder: JSONValueDecoder) -> [(place: String, problem: String)] {
+        let trials = FilePath(directory).appending(RunFiles.trials)
+        guard let names = FileIO.directoryEntries(trials) else { return [] }
+        let journaled = Dictionary(outcomes.map { ($0.trial, $0) }, uniquingKeysWith: { first, _ in first })
+        var unreadable: [(place: String, problem: String)] = []
+        for name in names.sorted() where !FileIO.isTemporaryName(name) {
+            let place = RunFiles.trials + "/" + name + "/" + RunFiles.trialRecord
+            let path = trials.appending(name).appending(RunFiles.trialRecord)
+            let bytes: [UInt8]
+            do {
+                guard let read = try FileIO.contents(of: path, followingLinks: false) else { continue }
+                bytes = read
+            } catch {
+                unreadable.append((place, "cannot be read: \(error.problem)"))
+                continue
+            }
+            let record: JSONValue
+            do { record = try JSONReader.parse(bytes) } catch {
+                unreadable.append((place, "is not valid JSON: \(error)"))
+                continue
+            }
+            let outcome: TrialOutcome
+            do { outcome = try decoder.decode(TrialOutcome.self, from: record, source: place) } catch {
+                unreadable.append((place, "is not a trial record: \(error.problem)"))
+                continue
+            }
+            if RunFiles.trialDirectory(outcome.trial) != RunFiles.trials + "/" + name {
+                unreadable.append((place, "holds trial \(outcome.trial), not the trial of its directory"))
+            } else if let journal = journaled[outcome.trial], (try? RunFileCoding.encoder.encode(journal).fileBytes) != bytes {
+                unreadable.append((place, "differs from trial \(outcome.trial)'s record in \(RunFiles.journal)"))
+            }
+        }
+        return unreadable
     }
 
     public var best: TrialOutcome? { SearchRun.best(of: outcomes) }
@@ -59,6 +103,11 @@ public struct RunSummary: Sendable {
 
     /// A complete trial's sweep, checked against the length its record promises (``SweepContents``).
     func sweepContents(of outcome: TrialOutcome, file: String) throws(InputError) -> SweepContents {
+        try Self.sweepContents(run: directory, of: outcome, file: file)
+    }
+
+    /// A complete trial's sweep in the run at `directory`, checked against its record's length.
+    static func sweepContents(run directory: String, of outcome: TrialOutcome, file: String) throws(InputError) -> SweepContents {
         let sweep = ((directory as NSString).appendingPathComponent(file) as NSString).deletingLastPathComponent
         return try SweepContents(directory: sweep, promisedBytes: outcome.survivorBytes ?? 0,
                                  promisedBy: "trial \(outcome.trial)'s record in \((directory as NSString).appendingPathComponent(RunFiles.journal))",
@@ -133,6 +182,9 @@ public struct RunSummary: Sendable {
             ("top", .array(try ranked.prefix(top).map { outcome throws(InputError) in try trialJSON(outcome) })),
             ("chance_vs_observed", chanceVersusObserved),
             ("skipped_records", .array(skipped.map { .object([("place", .string($0.place)), ("problem", .string($0.problem))]) })),
+            ("unreadable_trial_files", .array(unreadableTrialFiles.map {
+                .object([("place", .string($0.place)), ("problem", .string($0.problem))])
+            })),
             ("torn_last_record", .bool(tornTail)),
         ])
     }

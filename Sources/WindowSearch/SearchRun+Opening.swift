@@ -120,7 +120,7 @@ extension SearchRun {
         }
         for outcome in outcomes where trials[outcome.trial].state == .running {
             try tellStudy(outcome)
-            log.write("trial \(outcome.trial): told the study from the journal (the previous process stopped in between)")
+            logTrial(outcome.trial, "trial \(outcome.trial): told the study from the journal (the previous process stopped in between)")
         }
     }
 

@@ -76,6 +76,7 @@ extension SearchRun {
             ending = try sweep.run(
                 progress: { chunk in
                     observer(.sieveProgress(trial: number, progress: chunk))
+                    flushTrialLog(number)  // the sweep has made the trial's directory
                     if progress.sieveProgress(chunk) { try? writeProgress(status: "running") }
                 },
                 shouldStop: shouldStop)

@@ -6,14 +6,19 @@ import Study
 /// trial into a run directory that a kill at any instant cannot corrupt.
 ///
 /// The directory holds:
-/// - `run.json`: the history and its checksum, the settings and bounds, versions, the sampler's
-///   seed, and the status (running, interrupted, complete);
+/// - `run.json`: the history (its path and SHA-256), the settings and bounds, versions (the tool's,
+///   its git commit or null, the formats'), the sampler's seed, and the status (running,
+///   interrupted, complete);
 /// - `study/`: the study store the sampler proposes from (its journal has times and process ids);
 /// - `trials.journal`: one checksummed record per finished trial (``TrialOutcome``), without timings
 ///   (a ``Sieve/Journal``);
 /// - `timings.journal`: how long each trial took;
 /// - `trials/NNNNN/`: each trial's sieve sweep (``Sieve/SieveSweep``), survivors streamed chunk by chunk;
+///   its record (`trial.json`, as the journal holds it) and its log lines (`trial.log`);
 /// - `best.json`: the best trial so far, replaced atomically after every trial;
+/// - `optimal_window_config.json` and `bidirectional_survivors.json`: the reference's best-so-far
+///   files (OPERATIONS.md §1), written when the run is made and after every trial (the survivors
+///   only when a trial becomes the best), with `optimize export`'s content;
 /// - `progress.json`: what a monitor needs, replaced after every trial and every few seconds;
 /// - `search.log` (rotating) and `run.lock`.
 ///
@@ -23,7 +28,7 @@ import Study
 ///
 /// Where things are: opening, locking and reconciling a run in `SearchRun+Opening.swift`; one
 /// trial's sieve and score in `SearchRun+Trial.swift`; the files it keeps (run.json, best.json,
-/// progress.json) in `SearchRun+Files.swift`.
+/// progress.json, the reference's files, the per-trial files) in `SearchRun+Files.swift`.
 public final class SearchRun {
     /// What the search reports while it runs.
     public enum Event: Sendable {
@@ -63,6 +68,8 @@ public final class SearchRun {
     let created: String
     var filtered: [SessionChoice: (history: DrawHistory, residues: [UInt32])] = [:]
     var progress: ProgressTracker
+    /// The current trial's log lines not yet in its `trial.log` (``logTrial(_:_:)``).
+    var pendingTrialLog: (trial: Int, lines: [String])?
 
     /// Opens the run in `directory` under `lock`: reads its journals and reconciles its study.
     init(directory: String, settings: SearchSettings, history: DrawHistory, backend: SieveBackend, lock: DirectoryLock) throws(InputError) {
@@ -113,8 +120,10 @@ public final class SearchRun {
         _ = try timings.contents()
         progress = ProgressTracker(settings: settings, outcomes: outcomes,
                                    durations: TrialTiming.durations(try TrialTiming.read(directory: runDirectory)))
+        try reconcileTrialRecords()
         try reconcileStudy()
         if !outcomes.isEmpty { try writeBest() }
+        try reconcileReferenceFiles()
         try setStatus("running")
     }
 
@@ -137,23 +146,26 @@ public final class SearchRun {
             precondition(record.number == number, "the study hands out trials in order")
             let parameters = TrialParameters(record.parameters, bounds: settings.bounds)
             let started = Date()
-            log.write("trial \(number) \(resumed ? "resumes" : "starts"): \(parameters.label)")
+            logTrial(number, "trial \(number) \(resumed ? "resumes" : "starts"): \(parameters.label)")
             observer(.trialStarted(trial: number, parameters: parameters, resumed: resumed))
             progress.trialStarted(number, parameters: parameters, at: started)
             try writeProgress(status: "running")
             guard let outcome = try evaluate(number, parameters, observer: observer, shouldStop: shouldStop) else {
                 return try interrupted()
             }
+            let previousBest = best?.trial
             try journal.append(RunFileCoding.encoder.encode(outcome))
             outcomes.append(outcome)
             let seconds = Date().timeIntervalSince(started)
             try timings.append(RunFileCoding.encoder.encode(
                 TrialTiming(trial: number, seconds: seconds, resumed: resumed, finished: Timestamp.now())))
             try tellStudy(outcome)
+            try writeTrialRecord(outcome)
             try writeBest()
+            try writeReferenceFiles(newBest: best?.trial != previousBest)
             progress.trialFinished(outcome, seconds: seconds)
             try writeProgress(status: outcomes.count == settings.trials ? "complete" : "running")
-            log.write("trial \(number) \(outcome.state.rawValue.lowercased())" + describe(outcome) + String(format: " in %.1f s", seconds))
+            logTrial(number, "trial \(number) \(outcome.state.rawValue.lowercased())" + describe(outcome) + String(format: " in %.1f s", seconds))
             observer(.trialFinished(outcome, best: best))
         }
         try setStatus("complete")

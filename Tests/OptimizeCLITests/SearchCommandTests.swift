@@ -35,6 +35,19 @@ struct SearchCommandTests {
         FileManager.default.contents(atPath: directory.appendingPathComponent(run).appendingPathComponent(name).path) ?? Data()
     }
 
+    /// A JSON file's text with its time fields' values replaced: what must be identical after a
+    /// kill and resume (README, "The run directory").
+    func maskingTimes(_ data: Data) -> String {
+        String(decoding: data, as: UTF8.self).replacing(
+            #/"(?<key>last_updated|completed_at|timestamp_injected|run_id)": "[^"]*"/#, with: { "\"\($0.output.key)\": \"<time>\"" })
+    }
+
+    /// Whether `text` is an ISO-8601 time with a numeric offset (`2026-01-18T19:45:00.000+00:00`).
+    func isOffsetTime(_ text: Any?) -> Bool {
+        guard let text = text as? String else { return false }
+        return (try? #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}/#.wholeMatch(in: text)) != nil
+    }
+
     func size(_ url: URL) -> Int {
         (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
     }
@@ -51,7 +64,16 @@ struct SearchCommandTests {
         #expect(best["status"] as? String == "complete")
         #expect(best["completed_trials"] as? Int == 10 && best["total_trials"] as? Int == 10)
         #expect((best["recovered"] as? [String: Any])?["seed"] as? Int == Self.plantedSeed)
-        #expect(best["last_updated"] as? String == "after trial 9")
+        #expect(isOffsetTime(best["last_updated"]), "\(best["last_updated"] ?? "none")")
+        #expect(best["last_trial_number"] as? Int == 9)
+        // The reference's files, kept live in the run directory.
+        let live = try #require(try JSONSerialization.jsonObject(with: file(directory, "run", "optimal_window_config.json")) as? [String: Any])
+        #expect(live["status"] as? String == "complete" && live["completed_trials"] as? Int == 10)
+        #expect(isOffsetTime(live["last_updated"]))
+        #expect(live["best_trial_number"] as? Int == best["best_trial_number"] as? Int)
+        let liveSurvivors = try #require(try JSONSerialization.jsonObject(with: file(directory, "run", "bidirectional_survivors.json")) as? [[String: Any]])
+        #expect(liveSurvivors.contains { $0["seed"] as? Int == Self.plantedSeed })
+        #expect(liveSurvivors.count == best["bidirectional_count"] as? Int)
         let progress = try #require(try JSONSerialization.jsonObject(with: file(directory, "run", "progress.json")) as? [String: Any])
         #expect(progress["status"] as? String == "complete")
         #expect(progress["finished_trials"] as? Int == 10)
@@ -82,6 +104,29 @@ struct SearchCommandTests {
         #expect(config["window_size"] as? Int == best["window_size"] as? Int)
         #expect(config["status"] as? String == "complete")
         #expect(config["agent_metadata"] is [String: Any])
+        // One place makes the configuration: the export's is the live one, times aside.
+        #expect(maskingTimes(file(directory, "exported", "optimal_window_config.json"))
+            == maskingTimes(file(directory, "run", "optimal_window_config.json")))
+    }
+
+    @Test("summarize reports an unreadable trials/NNNNN/trial.json by name and counts it, in text and JSON")
+    func summarizeReportsUnreadableTrialFile() throws {
+        let directory = try setUp()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Optimize.run(searchArguments(out: "run", trials: 3, seeds: "0..<65536"), in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let damaged = directory.appendingPathComponent("run/trials/00001/trial.json")
+        #expect(FileManager.default.fileExists(atPath: damaged.path), "the search wrote no trials/00001/trial.json")
+        try Data("{\"trial\": 1, \"state\": ".utf8).write(to: damaged)
+        let text = try Optimize.run(["summarize", "run"], in: directory)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stderr.contains("run/trials/00001/trial.json"), "\(text.stderr)")
+        #expect(text.stdout.contains("1 unreadable trial file(s): trials/00001/trial.json"), "\(text.stdout)")
+        let json = try Optimize.run(["summarize", "run", "--json"], in: directory)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let unreadable = try #require(document["unreadable_trial_files"] as? [[String: Any]])
+        #expect(unreadable.count == 1 && unreadable.first?["place"] as? String == "trials/00001/trial.json")
+        #expect(json.stderr.contains("run/trials/00001/trial.json"))
     }
 
     @Test("killed at random instants (SIGKILL, 20+ times, inside trials and between them), every resume ends identical")
@@ -142,12 +187,15 @@ struct SearchCommandTests {
         #expect(kills >= 20)
         #expect(betweenTrials >= 3)
         #expect(insideTrials >= 5)
-        for name in ["trials.journal", "best.json"] {
-            #expect(file(directory, "killed", name) == file(directory, "reference", name), "\(name)")
+        #expect(file(directory, "killed", "trials.journal") == file(directory, "reference", "trials.journal"))
+        // Identical but for their times (README, "The run directory").
+        for name in ["best.json", "optimal_window_config.json", "bidirectional_survivors.json"] {
+            #expect(!file(directory, "reference", name).isEmpty, "\(name)")
+            #expect(maskingTimes(file(directory, "killed", name)) == maskingTimes(file(directory, "reference", name)), "\(name)")
         }
         for trial in 0..<12 {
             let trialDirectory = "trials/" + String(format: "%05d", trial)
-            for name in ["survivors.bin", "chunks.journal", "summary.json"] {
+            for name in ["survivors.bin", "chunks.journal", "summary.json", "trial.json"] {
                 #expect(file(directory, "killed", trialDirectory + "/" + name) == file(directory, "reference", trialDirectory + "/" + name),
                         "\(trialDirectory)/\(name)")
             }
@@ -189,8 +237,10 @@ struct SearchCommandTests {
         let resumed = try Optimize.run(["resume", "stopped"], in: directory)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("recovered: seed \(Self.plantedSeed), skip 3"))
-        for name in ["trials.journal", "best.json"] {
-            #expect(file(directory, "stopped", name) == file(directory, "reference", name), "\(name)")
+        #expect(file(directory, "stopped", "trials.journal") == file(directory, "reference", "trials.journal"))
+        for name in ["best.json", "optimal_window_config.json", "bidirectional_survivors.json"] + (0..<3).map({ "trials/0000\($0)/trial.json" }) {
+            #expect(!file(directory, "reference", name).isEmpty, "\(name)")
+            #expect(maskingTimes(file(directory, "stopped", name)) == maskingTimes(file(directory, "reference", name)), "\(name)")
         }
         let log = String(decoding: file(directory, "stopped", "search.log"), as: UTF8.self)
         #expect(log.contains("stopped on request"))

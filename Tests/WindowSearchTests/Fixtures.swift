@@ -68,6 +68,14 @@ enum Fixture {
         return run
     }
 
+    /// A JSON file's text with the values of its time fields (`last_updated`, `completed_at`,
+    /// `timestamp_injected`, and `run_id`, made from the run's creation time) replaced by `<time>`:
+    /// what must be identical between a run killed and resumed and an uninterrupted one.
+    static func maskingTimes(_ data: Data) -> String {
+        String(decoding: data, as: UTF8.self).replacing(
+            #/"(?<key>last_updated|completed_at|timestamp_injected|run_id)": "[^"]*"/#, with: { "\"\($0.output.key)\": \"<time>\"" })
+    }
+
     /// A file's bytes (empty when missing).
     static func bytes(_ directory: String, _ name: String) -> Data {
         FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) ?? Data()

@@ -230,7 +230,9 @@ struct WindowSearchTests {
             #expect(reason.hasPrefix("infeasible: "))
             let fits = p.offset >= p.windowSize && p.offset + p.windowSize <= 60
             #expect(p.skipMin > p.skipMax || !fits, "\(p.label): \(reason)")
-            #expect(!FileManager.default.fileExists(atPath: directory + "/run/" + RunFiles.trialDirectory(outcome.trial)))
+            // No sieve ran: the trial's directory holds its record and log only (OPERATIONS.md §3), no sweep.
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory + "/run/" + RunFiles.trialDirectory(outcome.trial))
+            #expect(Set(names) == [RunFiles.trialRecord, RunFiles.trialLog], "\(outcome.trial): \(names)")
         }
         for outcome in run.outcomes where outcome.state == .complete {
             let p = outcome.parameters
@@ -291,11 +293,15 @@ struct WindowSearchTests {
         }
         #expect(stops >= 5)
         run = nil
-        for name in [RunFiles.journal, RunFiles.best] {
-            #expect(Fixture.bytes(directory + "/stopped", name) == Fixture.bytes(directory + "/reference", name), "\(name)")
+        #expect(Fixture.bytes(directory + "/stopped", RunFiles.journal) == Fixture.bytes(directory + "/reference", RunFiles.journal))
+        // Identical but for their times (README, "The run directory").
+        for name in ["best.json", "optimal_window_config.json", "bidirectional_survivors.json"] {
+            let stopped = Fixture.bytes(directory + "/stopped", name), reference = Fixture.bytes(directory + "/reference", name)
+            #expect(!reference.isEmpty, "\(name)")
+            #expect(Fixture.maskingTimes(stopped) == Fixture.maskingTimes(reference), "\(name)")
         }
         for trial in 0..<8 {
-            for name in ["survivors.bin", "summary.json", "chunks.journal"] {
+            for name in ["survivors.bin", "summary.json", "chunks.journal", "trial.json"] {
                 let file = RunFiles.trialDirectory(trial) + "/" + name
                 #expect(Fixture.bytes(directory + "/stopped", file) == Fixture.bytes(directory + "/reference", file), "\(file)")
             }

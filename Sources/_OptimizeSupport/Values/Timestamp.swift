@@ -33,6 +33,13 @@ public enum Timestamp {
     /// Now, as text.
     public static func now() -> String { string(Date()) }
 
+    /// The time `date` with a numeric offset (`2026-11-22T00:40:00.000+00:00`), the form the
+    /// reference's readers parse (Python's `datetime.fromisoformat` before 3.11 refuses `Z`).
+    public static func withOffset(_ date: Date) -> String { string(date).dropLast() + "+00:00" }
+
+    /// A text written by ``string(_:)`` with a numeric offset instead of `Z`; any other text as it is.
+    public static func withOffset(_ text: String) -> String { text.hasSuffix("Z") ? text.dropLast() + "+00:00" : text }
+
     /// The time a text written by ``string(_:)`` names, or nil when it is not one.
     public static func date(_ string: String) -> Date? { try? Date(string, strategy: style) }
 }

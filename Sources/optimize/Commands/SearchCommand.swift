@@ -23,9 +23,10 @@ struct SearchCommand: ParsableCommand {
             p-value is below --alpha divided by --trials. The bounds may list families other than \
             --prng to search; --param applies to --prng's family.
 
-            Every trial is saved as it ends (trials.journal, best.json, the survivors of trials/NNNNN/), \
+            Every trial is saved as it ends (trials.journal, best.json, optimal_window_config.json, \
+            bidirectional_survivors.json, trials/NNNNN/ with its survivors, trial.json and trial.log), \
             and a killed search resumes (`optimize resume DIR`) to exactly the files an uninterrupted \
-            one writes. Ctrl-C stops after the current chunk.
+            one writes, times aside. Ctrl-C stops after the current chunk.
             """)
 
     @OptionGroup var history: HistoryFileOptions

@@ -9,7 +9,11 @@ struct SummarizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summarize",
         abstract: "Summarize a window search: trials by state, the best trial and its survivors, the top trials, chance vs observed.",
-        discussion: "Works on a running or killed run too. A damaged trial record is reported and skipped.")
+        discussion: """
+            Works on a running or killed run too. A damaged trial record is reported and skipped; an unreadable \
+            trials/NNNNN/trial.json is reported by name (on standard error, and counted in the output: \
+            "unreadable_trial_files" with --json), and the trial's journal record used.
+            """)
 
     @Argument(help: "The run's directory (the --out of `optimize search`).")
     var directory: String
@@ -34,6 +38,9 @@ struct SummarizeCommand: ParsableCommand {
             for (place, problem) in summary.skipped {
                 StandardError.write("warning: \(directory)/\(place): \(problem); skipped")
             }
+            for (place, problem) in summary.unreadableTrialFiles {
+                StandardError.write("warning: \(directory)/\(place): \(problem); the journal's record is used")
+            }
             if json {
                 print(try summary.json(top: top).prettyText)
             } else {
@@ -50,6 +57,10 @@ struct SummarizeCommand: ParsableCommand {
         lines.append("  \(settings.prng) over \(settings.seeds), objective \(settings.objective), level \(String(format: "%.3g", settings.level)) (alpha \(settings.alpha))")
         if !summary.skipped.isEmpty {
             lines.append("  \(summary.skipped.count) damaged record(s) skipped")
+        }
+        if !summary.unreadableTrialFiles.isEmpty {
+            lines.append("  \(summary.unreadableTrialFiles.count) unreadable trial file(s): "
+                + summary.unreadableTrialFiles.map(\.place).joined(separator: ", "))
         }
         if let best = summary.best {
             lines.append("")
