@@ -336,7 +336,8 @@ struct DirectoryWriterTests {
             "show": studyShown.stdout,
         ]
         let ran = try Self.immutable(directory.appendingPathComponent("sweep")) {
-            try Self.immutable(directory.appendingPathComponent("run")) {
+            // The same file system as the sweep: if chattr binds there, it binds here.
+            _ = try Self.immutable(directory.appendingPathComponent("run")) {
                 let survivors = try Optimize.run(["survivors", "sweep", "--format", "csv"], in: directory)
                 #expect(survivors.status == 0 && survivors.stdout == expected["survivors"], "\(survivors.stderr)")
                 let summary = try Optimize.run(["summarize", "run"], in: directory)
