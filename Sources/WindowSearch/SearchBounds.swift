@@ -348,9 +348,9 @@ public struct SearchBounds: Sendable, Hashable {
                             "give a burn-in from 0 to \(reach.overflow ? 0 : UInt64.max - reach.partialValue)")
         }
         guard skipMin.low <= skipMax.high else {
-            throw InputError(.invalidSkipRange, source: place(.skipMin),
-                             problem: "skip_min's low \(skipMin.low) is above skip_max's high \(skipMax.high): no trial can run",
-                             fix: "give bounds where skip_min can be at most skip_max")
+            // Bounds that allow no trial are the bounds' fault (status 50), not a sieve's skip range.
+            throw Self.fail(place(.skipMin), "skip_min's low \(skipMin.low) is above skip_max's high \(skipMax.high): no trial can run",
+                            "give bounds where skip_min can be at most skip_max")
         }
         let widest = skipMax.high - skipMin.low + 1
         guard widest <= Int(SieveLimits.maxSkipsPerPass) else {

@@ -250,7 +250,7 @@ struct WindowSearchTests {
                 return nil
             } catch let error as InputError { return error } catch { return nil }
         }
-        #expect(refused(#"{"skip_min": {"low": 20, "high": 30}, "skip_max": {"low": 5, "high": 10}}"#)?.kind == .invalidSkipRange)
+        #expect(refused(#"{"skip_min": {"low": 20, "high": 30}, "skip_max": {"low": 5, "high": 10}}"#)?.kind == .invalidSearchBounds)
         #expect(refused(#"{"skip_min": 0, "skip_max": {"low": 10, "high": 400}}"#)?.kind == .invalidSearchBounds)
         #expect(refused(#"{"window_size": {"low": 40, "high": 50}, "offset": {"low": 40, "high": 50}}"#)?.kind == .invalidSearchBounds)  // infeasible bounds: the bounds status
         #expect(refused(#"{"window": 5}"#)?.kind == .invalidSearchBounds)
