@@ -162,7 +162,7 @@ public struct BestFile: Encodable, Sendable {
         if let best {
             try best.encode(to: encoder)
         } else {
-            // OPERATIONS.md §1's form before any trial succeeds: the best fields present, null.
+            // docs/operations.md §1's form before any trial succeeds: the best fields present, null.
             try c.encode(JSONValue.null, forKey: .bestTrialNumber)
             try c.encode(JSONValue.null, forKey: .bestValue)
             try c.encode("No successful trials yet", forKey: .note)

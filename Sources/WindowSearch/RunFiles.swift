@@ -20,7 +20,7 @@ public enum RunFiles {
     public static let log = "search.log"
     public static let lock = DirectoryLock.run
     public static let trials = "trials"
-    /// The reference's best-so-far file, kept live (OPERATIONS.md §1); `optimize export` writes the same.
+    /// The reference's best-so-far file, kept live (docs/operations.md §1); `optimize export` writes the same.
     public static let windowConfig = "optimal_window_config.json"
     /// The best trial's bidirectional survivors, replaced when a trial becomes the best.
     public static let bestSurvivors = "bidirectional_survivors.json"

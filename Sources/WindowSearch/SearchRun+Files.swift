@@ -19,7 +19,7 @@ extension SearchRun {
         try RunFileCoding.write(file, to: FilePath(directory).appending(ProgressFile.fileName))
     }
 
-    // MARK: - The reference's live files (OPERATIONS.md §1)
+    // MARK: - The reference's live files (docs/operations.md §1)
 
     /// Keeps `optimal_window_config.json` and `bidirectional_survivors.json` as of the finished
     /// trials: the survivors first, then the configuration that names their trial, so that a kill
@@ -68,7 +68,7 @@ extension SearchRun {
         }
     }
 
-    // MARK: - Per-trial files (OPERATIONS.md §3)
+    // MARK: - Per-trial files (docs/operations.md §3)
 
     /// The trial's directory, made (durably, never through a symlink) if a trial without a sweep
     /// (a pruned one) has none.

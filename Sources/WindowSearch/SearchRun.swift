@@ -17,7 +17,7 @@ import Study
 ///   its record (`trial.json`, as the journal holds it) and its log lines (`trial.log`);
 /// - `best.json`: the best trial so far, replaced atomically after every trial;
 /// - `optimal_window_config.json` and `bidirectional_survivors.json`: the reference's best-so-far
-///   files (OPERATIONS.md §1), written when the run is made and after every trial (the survivors
+///   files (docs/operations.md §1), written when the run is made and after every trial (the survivors
 ///   only when a trial becomes the best), with `optimize export`'s content;
 /// - `progress.json`: what a monitor needs, replaced after every trial and every few seconds;
 /// - `search.log` (rotating) and `run.lock`.

@@ -1,7 +1,7 @@
 import Foundation
 import Sieve
 
-/// The watcher's decision about a run (docs: OPERATIONS.md §1, README "Watching a run"): one of four
+/// The watcher's decision about a run (docs/operations.md §1, README "Watching a run"): one of four
 /// actions, a confidence and a one-line reason.
 public struct Verdict: Sendable, Equatable {
     public enum Action: String, Sendable, CaseIterable {

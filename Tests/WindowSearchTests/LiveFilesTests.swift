@@ -10,7 +10,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The files a run keeps for the people and tools that watch it (OPERATIONS.md §1 and §3): the
+/// The files a run keeps for the people and tools that watch it (docs/operations.md §1 and §3): the
 /// reference's `optimal_window_config.json` and `bidirectional_survivors.json`, live; each trial's
 /// `trial.json` and `trial.log`; what run.json says about the tool and the history.
 @Suite("Live reference files and per-trial files", .serialized)
@@ -19,7 +19,7 @@ struct LiveFilesTests {
         {"window_size": {"low": 4, "high": 16}, "offset": {"low": 16, "high": 100},
          "skip_min": {"low": 0, "high": 4}, "skip_max": {"low": 4, "high": 12}}
         """
-    /// The seven parameters OPERATIONS.md §1 names, in best_params and at the top level.
+    /// The seven parameters docs/operations.md §1 names, in best_params and at the top level.
     static let parameters = ["window_size", "offset", "skip_min", "skip_max", "forward_threshold", "reverse_threshold", "time_of_day"]
 
     /// A planted history in `directory`, and settings for `trials` trials of it.
@@ -48,7 +48,7 @@ struct LiveFilesTests {
         return (try? pattern.wholeMatch(in: text)) != nil
     }
 
-    @Test("optimal_window_config.json is kept from the run's start and after every trial, with OPERATIONS.md §1's fields; the survivors are replaced only by a new best; no temporary file is left")
+    @Test("optimal_window_config.json is kept from the run's start and after every trial, with docs/operations.md §1's fields; the survivors are replaced only by a new best; no temporary file is left")
     func liveReferenceFiles() throws {
         let directory = try Fixture.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -230,7 +230,7 @@ struct WindowSearchTests {
             #expect(reason.hasPrefix("infeasible: "))
             let fits = p.offset >= p.windowSize && p.offset + p.windowSize <= 60
             #expect(p.skipMin > p.skipMax || !fits, "\(p.label): \(reason)")
-            // No sieve ran: the trial's directory holds its record and log only (OPERATIONS.md §3), no sweep.
+            // No sieve ran: the trial's directory holds its record and log only (docs/operations.md §3), no sweep.
             let names = try FileManager.default.contentsOfDirectory(atPath: directory + "/run/" + RunFiles.trialDirectory(outcome.trial))
             #expect(Set(names) == [RunFiles.trialRecord, RunFiles.trialLog], "\(outcome.trial): \(names)")
         }
