@@ -9,39 +9,17 @@ import Darwin
 
 @Suite("optimize status: the watcher's verdict on a finished, running, hung, killed or damaged search", .serialized)
 struct StatusCommandTests {
-    /// A planted java_lcg history and a bounds file in a scratch directory (as SearchCommandTests).
-    func setUp() throws -> URL {
-        let directory = try Optimize.scratchDirectory()
-        let result = try Optimize.run(
-            ["generate", "--prng", "java_lcg", "--seed", "100003", "--count", "120", "--skip", "3",
-             "--noise", "0.2", "--noise-seed", "5", "--out", "h.json"], in: directory)
-        #expect(result.status == 0, "\(result.stderr)")
-        let bounds = """
-            {"window_size": {"low": 4, "high": 16}, "offset": {"low": 16, "high": 100},
-             "skip_min": {"low": 0, "high": 3}, "skip_max": {"low": 3, "high": 10}}
-            """
-        try Data(bounds.utf8).write(to: directory.appendingPathComponent("bounds.json"))
-        return directory
-    }
+    /// The planted java_lcg history, bounds file and search of SearchCommandTests.
+    let search = SearchCommandTests()
+
+    func setUp() throws -> URL { try search.setUp() }
 
     func searchArguments(out: String, trials: Int = 10, seeds: String = "0..<131072") -> [String] {
-        ["search", "--draws", "h.json", "--prng", "java_lcg", "--seeds", seeds, "--trials", "\(trials)", "--seed", "5",
-         "--out", out, "--config", "bounds.json", "--chunk-size", "8192", "--chance-sample", "65536"]
+        search.searchArguments(out: out, trials: trials, seeds: seeds)
     }
 
-    /// Every file under `run`, by relative path, with its bytes.
-    func contents(_ run: URL) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: run.path)
-        while let name = enumerator?.nextObject() as? String {
-            let path = run.appendingPathComponent(name).path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[name] = FileManager.default.contents(atPath: path) ?? Data()
-            }
-        }
-        return files
-    }
+    /// Every file under `run` (its lock included), by relative path, with its bytes.
+    func contents(_ run: URL) -> [String: Data] { DirectoryWriterTests.snapshot(run, locks: true) }
 
     func object(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
