@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SieveMetal", targets: ["SieveMetal"]),
         .library(name: "Study", targets: ["Study"]),
         .library(name: "WindowSearch", targets: ["WindowSearch"]),
+        .library(name: "Campaign", targets: ["Campaign"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,9 +52,15 @@ let package = Package(
             name: "WindowSearch",
             dependencies: ["_OptimizeSupport", "Sieve", "Study"]
         ),
+        // The overnight runner: cycles of seeds with the current champion, canaries, candidates.
+        .target(
+            name: "Campaign",
+            dependencies: ["WindowSearch", "Sieve", "_OptimizeSupport"]
+        ),
         .executableTarget(
             name: "optimize",
             dependencies: [
+                "Campaign",
                 "Sieve",
                 "SieveMetal",
                 "Study",
@@ -131,6 +138,10 @@ let package = Package(
         .testTarget(
             name: "WindowSearchTests",
             dependencies: ["WindowSearch", "Sieve", "Study"]
+        ),
+        .testTarget(
+            name: "CampaignTests",
+            dependencies: ["Campaign", "WindowSearch", "Sieve"]
         ),
         .testTarget(
             name: "OptimizeCLITests",

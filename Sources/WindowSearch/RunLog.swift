@@ -14,10 +14,12 @@ import Darwin
 ///
 /// Never written through a symlink: the log is opened with O_NOFOLLOW, and rotation renames
 /// directory entries (a symlink planted at a log's name is moved as the link, never followed).
-final class RunLog {
-    let path: String
-    let limit: Int
-    let keep: Int
+public final class RunLog {
+    public let path: String
+    /// The size in bytes past which the log rotates.
+    public let limit: Int
+    /// How many files the log keeps, itself included (`keep - 1` rotated backups).
+    public let keep: Int
 
     init(directory: String, limit: Int = 1 << 20, keep: Int = 3) {
         path = (directory as NSString).appendingPathComponent(RunFiles.log)
@@ -25,16 +27,24 @@ final class RunLog {
         self.keep = keep
     }
 
+    /// A log at `path` that rotates past `limit` bytes, keeping `backups` rotated files
+    /// (`NAME.1` … `NAME.backups`) besides itself.
+    public init(path: String, limit: Int, backups: Int) {
+        self.path = path
+        self.limit = limit
+        self.keep = backups + 1
+    }
+
     /// Opens (creating) the log once, so that a log that cannot be written (a symlink planted at
     /// its name) stops the run with an error naming it rather than losing every line.
-    func check() throws(InputError) {
+    public func check() throws(InputError) {
         let descriptor = try FileIO.openForWriting(FilePath(path), append: true, create: true)
         try? descriptor.close()
     }
 
     /// Appends `message` as a line (time, process id, message) and returns the line.
     @discardableResult
-    func write(_ message: String) -> String {
+    public func write(_ message: String) -> String {
         let line = Timestamp.now() + " [\(getpid())] " + message + "\n"
         var info = stat()
         if lstat(path, &info) == 0, UInt64(info.st_size) + UInt64(line.utf8.count) > UInt64(limit) {

@@ -16,12 +16,8 @@ extension SearchRun {
         }
         let configuration = try settings.configuration(for: p.prng)
         let (filteredHistory, residues) = try filteredHistory(p.sessions)
-        let parameters = SieveParameters(
-            prng: configuration, modulus: settings.modulus, window: p.windowSize, offset: p.offset,
-            skips: UInt32(p.skipMin)...UInt32(p.skipMax), burn: UInt64(p.burn),
-            forwardThreshold: try Threshold(fraction: p.forwardThreshold, option: "forward_threshold"),
-            reverseThreshold: try Threshold(fraction: p.reverseThreshold, option: "reverse_threshold"),
-            reverseScope: settings.fullReverse ? .fullRange : .forwardSurvivors, referenceMode: settings.referenceMode)
+        let parameters = try p.sieveParameters(configuration: configuration, modulus: settings.modulus,
+                                               fullReverse: settings.fullReverse, referenceMode: settings.referenceMode)
         let plan: SievePlan
         do {
             plan = try SievePlan(parameters: parameters, residues: residues, source: "the history (sessions \(p.sessions))")

@@ -1,0 +1,190 @@
+import Foundation
+import Sieve
+import WindowSearch
+
+extension Campaign {
+    /// A cycle's sieve: its plan and the history it reads.
+    struct Prepared {
+        let plan: SievePlan
+        let history: DrawHistory
+    }
+
+    /// The seeds of cycle `number`.
+    public func range(of number: Int) -> SeedRange {
+        let first = UInt128(seeds.first) + UInt128(number) * UInt128(file.block)
+        let last = min(UInt128(seeds.last), first + UInt128(file.block) - 1)
+        return SeedRange(first: UInt64(first), last: UInt64(last))
+    }
+
+    /// Runs (or resumes) cycle `number`; `nil` when a stop was requested before its sieve finished.
+    func runCycle(_ number: Int, champion: () throws -> CycleChampion, observer: (Event) -> Void,
+                  shouldStop: () -> Bool) throws -> CycleRecord? {
+        let began = Date()
+        let relative = CampaignFiles.cycleDirectory(number)
+        let cycleDirectory = path(relative)
+        try FileIO.makeDirectory(cycleDirectory)
+        Self.removeTemporaries(in: cycleDirectory)
+        // The champion is fixed when the cycle starts: a resume reads it back.
+        let startPath = cycleDirectory.appending(CampaignFiles.cycleStart)
+        let start: CycleStart
+        let resumed = FileIO.size(of: startPath) != nil
+        if resumed {
+            start = try Self.read(CycleStart.self, at: startPath)
+        } else {
+            let cycleSeeds = range(of: number)
+            start = CycleStart(cycle: number, first: cycleSeeds.first, last: cycleSeeds.last, champion: try champion(),
+                               started: Timestamp.now())
+            try Self.write(start, to: startPath)
+        }
+        let cycleSeeds = SeedRange(first: start.first, last: start.last)
+        let used = start.champion
+        log.write("cycle \(number) \(resumed ? "resumes" : "starts"): seeds \(cycleSeeds), champion \(used.champion.name) "
+                  + "(\(used.champion.source), \(used.champion.contentHash)): \(used.configuration.parameters.label)")
+        observer(.cycleStarted(start, resumed: resumed))
+        let prepared = try prepare(used.configuration, seeds: cycleSeeds)
+
+        let sweepStarted = Date()
+        var seedsThisRun: UInt128 = 0
+        let sweep = SieveSweep(directory: cycleDirectory.appending(CampaignFiles.cycleSweep).string, plan: prepared.plan,
+                               history: prepared.history, seeds: cycleSeeds, backend: backend, chunkSize: file.chunkSize,
+                               chanceSampleSize: file.chanceSampleSize, cancellation: cancellation)
+        let ending = try sweep.run(progress: { progress in
+            seedsThisRun = progress.seedsThisRun
+            observer(.sieveProgress(cycle: number, progress: progress))
+        }, shouldStop: shouldStop)
+        guard case .complete(let summary) = ending else { return nil }
+        let sweepSeconds = Date().timeIntervalSince(sweepStarted)
+
+        let canary = try runCanary(number, plan: prepared.plan, draws: prepared.history.count, champion: used.champion)
+        let tally = try appendCandidates(number, plan: prepared.plan, seeds: cycleSeeds, championHash: used.champion.contentHash)
+
+        let recordPath = path(CampaignFiles.cycleRecord(number))
+        let record: CycleRecord
+        if FileIO.size(of: recordPath) != nil {
+            record = try Self.read(CycleRecord.self, at: recordPath)  // written before a kill: the history line is what is missing
+        } else {
+            let expected = Significance.conservativeExpectation(summary.chance)
+            let observed = summary.bidirectional ?? summary.forward
+            let rate: Double? = seedsThisRun > 0 && sweepSeconds > 0 ? Double(seedsThisRun) / sweepSeconds : nil
+            record = CycleRecord(
+                cycle: number, range: cycleSeeds.description, first: cycleSeeds.first, last: cycleSeeds.last,
+                seeds: SeedCount(cycleSeeds.count), seconds: Date().timeIntervalSince(began), seedsPerSecond: rate,
+                costPer232SeedsS: rate.map { 4_294_967_296 / $0 }, forwardSurvivors: summary.forward,
+                bidirectionalSurvivors: summary.bidirectional, expectedSurvivors: expected,
+                survivorsVsChance: expected > 0 ? Double(observed) / expected : nil,
+                survivorsBySkip: tally.bySkip.keys.sorted().map { [$0, tally.bySkip[$0]!] }, candidates: tally.candidates,
+                canary: canary, champion: used.champion, finished: Timestamp.now())
+            try Self.write(record, to: recordPath)
+        }
+        try journal.append(RunFileCoding.encoder.encode(record))
+        cycles.append(record)
+        let report = try writeProgress()
+        log.write("cycle \(number) done: \(record.survivors) survivors (chance \(String(format: "%.3g", record.expectedSurvivors))), "
+                  + "\(record.candidates) candidates, canary \(record.canary.recall == 1 ? "found" : "MISSED")"
+                  + (record.seedsPerSecond.map { String(format: ", %.3g seeds/s", $0) } ?? ""))
+        observer(.cycleFinished(record, report))
+        return record
+    }
+
+    /// The sieve of a configuration over `seeds`.
+    func prepare(_ configuration: CampaignConfiguration, seeds cycleSeeds: SeedRange) throws(InputError) -> Prepared {
+        let p = configuration.parameters
+        guard p.skipMin >= 0, p.skipMin <= p.skipMax, p.skipMax <= Int(UInt32.max), p.burn >= 0 else {
+            throw InputError(.invalidCampaignChampion, source: "champion \(file.champion): skip_min, skip_max",
+                             problem: "skips \(p.skipMin)...\(p.skipMax) (burn \(p.burn)) are not a range to sieve",
+                             fix: "promote a champion with skip_min ≤ skip_max")
+        }
+        let family = try PRNGFamily.named(p.prng, source: "champion \(file.champion): prng")
+        guard cycleSeeds.last <= family.maxSeed else {
+            throw InputError(.seedRangeBeyondWidth, source: "--seeds",
+                             problem: "\(seeds) reaches past \(family.name)'s \(family.seedBits)-bit seeds (champion \(file.champion))",
+                             fix: "end the range at 2^\(family.seedBits) at most")
+        }
+        let kept = try filteredHistory(p.sessions)
+        let residues = try kept.residues(modulus: configuration.modulus)
+        let parameters = try p.sieveParameters(configuration: try PRNGConfiguration(family: family, parameters: [:]),
+                                               modulus: configuration.modulus)
+        let plan = try SievePlan(parameters: parameters, residues: residues, source: "the history (sessions \(p.sessions))")
+        return Prepared(plan: plan, history: kept)
+    }
+
+    /// The history a session choice keeps (checked against the campaign's checksum).
+    func filteredHistory(_ choice: SessionChoice) throws(InputError) -> DrawHistory {
+        guard let names = choice.names else { return history }
+        if let cached = filtered[choice] { return cached }
+        let format = try file.history.formatGiven.map { name throws(InputError) -> DrawHistory.Format in
+            guard let format = DrawHistory.Format(rawValue: name) else {
+                throw InputError(.damagedOutputDirectory, source: "\(CampaignFiles.campaign): history.format_given",
+                                 problem: "'\(name)' is not a history format", fix: "restore campaign.json")
+            }
+            return format
+        }
+        let kept = try DrawHistory.load(path: history.source, format: format, sessions: names, newestFirst: file.history.newestFirst)
+        guard kept.checksum == file.history.sha256 else {
+            throw InputError(.outputDirectoryMismatch, source: history.source, problem: "changed while the campaign ran",
+                             fix: "leave the history file unchanged until the campaign ends, or start a new campaign")
+        }
+        filtered[choice] = kept
+        return kept
+    }
+
+    /// The cycle's canary, run once: read back when `canary.json` exists; a miss appended to
+    /// `hard_bank.txt` unless a line for this cycle is there (a kill between the two).
+    func runCanary(_ number: Int, plan: SievePlan, draws: Int, champion: ChampionReference) throws -> CanaryResult {
+        let resultPath = path(CampaignFiles.cycleDirectory(number)).appending(CampaignFiles.cycleCanary)
+        if FileIO.size(of: resultPath) != nil { return try Self.read(CanaryResult.self, at: resultPath) }
+        let result = try Canary.run(cycle: number, plan: plan, draws: draws, seeds: file.canarySeeds, placement: canaryPlacement,
+                                    backend: backend, cancellation: cancellation)
+        if result.recall == 0 {
+            let bank = path(CampaignFiles.hardBank)
+            let existing = try JSONLines.read(bank)
+            if !existing.lines.contains(where: { $0["cycle"]?.integer == number }) {
+                var line = try RunFileCoding.encoder.encode(result)
+                line = line.setting("champion", try RunFileCoding.encoder.encode(champion))
+                try JSONLines.append([line], to: bank, goodLength: existing.goodLength)
+            }
+            log.write("cycle \(number): the canary (seed \(result.plantedSeed), skip \(result.plantedSkip)) was MISSED; appended to \(CampaignFiles.hardBank)")
+        }
+        try Self.write(result, to: resultPath)
+        return result
+    }
+
+    /// Appends the cycle's candidates that `candidates.jsonl` does not hold yet, and counts its
+    /// survivors by skip.
+    func appendCandidates(_ number: Int, plan: SievePlan, seeds cycleSeeds: SeedRange, championHash: String)
+        throws -> (candidates: Int, bySkip: [Int: Int]) {
+        let sweepDirectory = path(CampaignFiles.cycleDirectory(number)).appending(CampaignFiles.cycleSweep).string
+        let contents = try SweepContents(directory: sweepDirectory)
+        let p = plan.parameters
+        let rule = CandidateRule(alpha: file.alpha, modulus: p.modulus, seeds: cycleSeeds.count, skips: p.skips.count)
+        let draws = plan.forwardDraws.count + (p.hasReverse ? plan.reverseDraws.count : 0)
+        var found: [Candidate] = []
+        var bySkip: [Int: Int] = [:]
+        try contents.forEach { record in
+            let skip: Int, matches: Int
+            if p.hasReverse {
+                guard record.passed.contains(.bidirectional) else { return true }
+                (skip, matches) = (Int(record.bidirectionalSkip), Int(record.bidirectionalForward + record.bidirectionalReverse))
+            } else {
+                guard record.passed.contains(.forward) else { return true }
+                (skip, matches) = (Int(record.forwardSkip), Int(record.forwardMatches))
+            }
+            bySkip[skip, default: 0] += 1
+            if rule.passes(matches: matches, draws: draws) {
+                found.append(Candidate(cycle: number, seed: record.seed, skip: skip, matches: matches, draws: draws,
+                                       log10P: rule.log10PValue(matches: matches, draws: draws), championHash: championHash))
+            }
+            return true
+        }
+        let file = path(CampaignFiles.candidates)
+        let existing = try JSONLines.read(file)
+        let present = Set(existing.lines.compactMap { line -> String? in
+            guard line["cycle"]?.integer == number, let seed = line["seed"]?.uint64, let skip = line["skip"]?.integer else { return nil }
+            return "\(seed)/\(skip)"
+        })
+        let missing = try found.filter { !present.contains("\($0.seed)/\($0.skip)") }.map { try RunFileCoding.encoder.encode($0) }
+        try JSONLines.append(missing, to: file, goodLength: existing.goodLength)
+        if !found.isEmpty { log.write("cycle \(number): \(found.count) candidates in \(CampaignFiles.candidates)") }
+        return (found.count, bySkip)
+    }
+}

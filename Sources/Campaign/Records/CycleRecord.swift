@@ -1,0 +1,67 @@
+/// `cycles/NNNNNN.json`, and the cycle's line in `history.jsonl`: one finished cycle's KPIs
+/// (docs/operations.md §2), written exactly once.
+///
+/// Times (`seconds`, `seeds_per_second`, `cost_per_2_32_seeds_s`, `finished`) describe the
+/// process that finished the cycle; every other field is the same for a cycle run in one go and
+/// one resumed after kills.
+public struct CycleRecord: Sendable, Equatable, Codable {
+    public var cycle: Int
+    /// The seeds sieved, `first..<end`, and how many.
+    public var range: String
+    public var first: UInt64
+    public var last: UInt64
+    public var seeds: SeedCount
+    /// Seconds this process spent on the cycle (sieve, canary, candidates).
+    public var seconds: Double
+    /// Seeds this process sieved, over the sieve's seconds (null when the sieve was complete
+    /// before this process started: nothing was timed).
+    public var seedsPerSecond: Double?
+    /// Seconds per 2^32 seeds at that rate.
+    public var costPer232SeedsS: Double?
+    public var forwardSurvivors: Int
+    /// Bidirectional survivors (null for a sieve without a reverse window).
+    public var bidirectionalSurvivors: Int?
+    /// Survivors chance alone would leave (bidirectional, or forward without a reverse window).
+    public var expectedSurvivors: Double
+    /// Observed over expected survivors (null when chance expects none).
+    public var survivorsVsChance: Double?
+    /// Survivors per skip: `[[skip, count], …]`, ascending skips.
+    public var survivorsBySkip: [[Int]]
+    public var candidates: Int
+    public var canary: CanaryResult
+    public var champion: ChampionReference
+    public var finished: String
+
+    public init(cycle: Int, range: String, first: UInt64, last: UInt64, seeds: SeedCount, seconds: Double,
+                seedsPerSecond: Double?, costPer232SeedsS: Double?, forwardSurvivors: Int, bidirectionalSurvivors: Int?,
+                expectedSurvivors: Double, survivorsVsChance: Double?, survivorsBySkip: [[Int]], candidates: Int,
+                canary: CanaryResult, champion: ChampionReference, finished: String) {
+        self.cycle = cycle
+        self.range = range
+        self.first = first
+        self.last = last
+        self.seeds = seeds
+        self.seconds = seconds
+        self.seedsPerSecond = seedsPerSecond
+        self.costPer232SeedsS = costPer232SeedsS
+        self.forwardSurvivors = forwardSurvivors
+        self.bidirectionalSurvivors = bidirectionalSurvivors
+        self.expectedSurvivors = expectedSurvivors
+        self.survivorsVsChance = survivorsVsChance
+        self.survivorsBySkip = survivorsBySkip
+        self.candidates = candidates
+        self.canary = canary
+        self.champion = champion
+        self.finished = finished
+    }
+
+    /// The survivors the cycle counts: bidirectional, or forward without a reverse window.
+    public var survivors: Int { bidirectionalSurvivors ?? forwardSurvivors }
+
+    private enum CodingKeys: String, CodingKey {
+        case cycle, range, first, last, seeds, seconds, seedsPerSecond = "seeds_per_second"
+        case costPer232SeedsS = "cost_per_2_32_seeds_s", forwardSurvivors = "forward_survivors"
+        case bidirectionalSurvivors = "bidirectional_survivors", expectedSurvivors = "expected_survivors"
+        case survivorsVsChance = "survivors_vs_chance", survivorsBySkip = "survivors_by_skip", candidates, canary, champion, finished
+    }
+}
