@@ -14,3 +14,13 @@ extension InputError.Kind {
     /// value out of range.
     public static let invalidRules = Self("invalidRules")
 }
+
+extension InputError.Kind {
+    /// A champion file (`champions/NAME.json`) is not JSON, has an unknown schema version, a content
+    /// hash that does not match its content, another name, or a bad field.
+    public static let invalidChampion = Self("invalidChampion")
+    /// The trial asked to be promoted is pruned or failed, or the run has no complete trial.
+    public static let unpromotableTrial = Self("unpromotableTrial")
+    /// A rollback was asked for a champion without a backup (`NAME.json.bak`).
+    public static let noChampionBackup = Self("noChampionBackup")
+}

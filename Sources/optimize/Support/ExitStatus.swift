@@ -26,6 +26,8 @@ enum ExitStatus {
         (.invalidSearchBounds, 50, "bad search bounds"), (.invalidRun, 51, "not a readable search run"),
         (.runExists, 52, "search run already exists"), (.runBusy, 53, "directory in use by another process (a search, sieve, merge, study new or migrate)"),
         (.invalidRules, 54, "bad watcher rules file"),
+        (.invalidChampion, 55, "bad champion file"), (.unpromotableTrial, 56, "trial cannot be promoted (pruned, failed, or none complete)"),
+        (.noChampionBackup, 57, "no champion backup to roll back to"),
         (.kernelFailure, 70, "internal error"), (.gpuFailure, 70, "GPU failure"),
     ]
 
