@@ -38,8 +38,8 @@ extension Campaign {
         }
         let cycleSeeds = SeedRange(first: start.first, last: start.last)
         let used = start.champion
-        log.write("cycle \(number) \(resumed ? "resumes" : "starts"): seeds \(cycleSeeds), champion \(used.champion.name) "
-                  + "(\(used.champion.source), \(used.champion.contentHash)): \(used.configuration.parameters.label)")
+        log.write("cycle \(number) \(resumed ? "resumes" : "starts"): seeds \(cycleSeeds), champion \(used.loaded.source): "
+                  + used.configuration.summary)
         observer(.cycleStarted(start, resumed: resumed))
         let prepared = try prepare(used.configuration, seeds: cycleSeeds)
 
@@ -55,8 +55,8 @@ extension Campaign {
         guard case .complete(let summary) = ending else { return nil }
         let sweepSeconds = Date().timeIntervalSince(sweepStarted)
 
-        let canary = try runCanary(number, plan: prepared.plan, draws: prepared.history.count, champion: used.champion)
-        let tally = try appendCandidates(number, plan: prepared.plan, seeds: cycleSeeds, championHash: used.champion.contentHash)
+        let canary = try runCanary(number, plan: prepared.plan, draws: prepared.history.count, champion: used.reference)
+        let tally = try appendCandidates(number, plan: prepared.plan, seeds: cycleSeeds, championHash: used.reference.contentHash)
 
         let recordPath = path(CampaignFiles.cycleRecord(number))
         let record: CycleRecord
@@ -73,7 +73,7 @@ extension Campaign {
                 bidirectionalSurvivors: summary.bidirectional, expectedSurvivors: expected,
                 survivorsVsChance: expected > 0 ? Double(observed) / expected : nil,
                 survivorsBySkip: tally.bySkip.keys.sorted().map { [$0, tally.bySkip[$0]!] }, candidates: tally.candidates,
-                canary: canary, champion: used.champion, finished: Timestamp.now())
+                canary: canary, champion: used.reference, finished: Timestamp.now())
             try Self.write(record, to: recordPath)
         }
         try journal.append(RunFileCoding.encoder.encode(record))
@@ -86,25 +86,21 @@ extension Campaign {
         return record
     }
 
-    /// The sieve of a configuration over `seeds`.
-    func prepare(_ configuration: CampaignConfiguration, seeds cycleSeeds: SeedRange) throws(InputError) -> Prepared {
+    /// The sieve of a champion's configuration over `seeds`.
+    func prepare(_ configuration: Champion.Configuration, seeds cycleSeeds: SeedRange) throws(InputError) -> Prepared {
         let p = configuration.parameters
-        guard p.skipMin >= 0, p.skipMin <= p.skipMax, p.skipMax <= Int(UInt32.max), p.burn >= 0 else {
-            throw InputError(.invalidCampaignChampion, source: "champion \(file.champion): skip_min, skip_max",
-                             problem: "skips \(p.skipMin)...\(p.skipMax) (burn \(p.burn)) are not a range to sieve",
-                             fix: "promote a champion with skip_min ≤ skip_max")
-        }
-        let family = try PRNGFamily.named(p.prng, source: "champion \(file.champion): prng")
+        let place = "champion \(file.champion)"
+        try configuration.validate(source: place)
+        let family = try PRNGFamily.named(p.prng, source: "\(place): prng")
         guard cycleSeeds.last <= family.maxSeed else {
             throw InputError(.seedRangeBeyondWidth, source: "--seeds",
-                             problem: "\(seeds) reaches past \(family.name)'s \(family.seedBits)-bit seeds (champion \(file.champion))",
-                             fix: "end the range at 2^\(family.seedBits) at most")
+                             problem: "\(seeds) reaches past \(family.name)'s \(family.seedBits)-bit seeds (\(place))",
+                             fix: "end the range at 2^\(family.seedBits) at most, or promote a champion of a wider family")
         }
         let kept = try filteredHistory(p.sessions)
         let residues = try kept.residues(modulus: configuration.modulus)
-        let parameters = try p.sieveParameters(configuration: try PRNGConfiguration(family: family, parameters: [:]),
-                                               modulus: configuration.modulus)
-        let plan = try SievePlan(parameters: parameters, residues: residues, source: "the history (sessions \(p.sessions))")
+        let plan = try SievePlan(parameters: try configuration.sieveParameters(), residues: residues,
+                                 source: "the history (sessions \(p.sessions))")
         return Prepared(plan: plan, history: kept)
     }
 
@@ -151,7 +147,7 @@ extension Campaign {
 
     /// Appends the cycle's candidates that `candidates.jsonl` does not hold yet, and counts its
     /// survivors by skip.
-    func appendCandidates(_ number: Int, plan: SievePlan, seeds cycleSeeds: SeedRange, championHash: String)
+    func appendCandidates(_ number: Int, plan: SievePlan, seeds cycleSeeds: SeedRange, championHash: String?)
         throws -> (candidates: Int, bySkip: [Int: Int]) {
         let sweepDirectory = path(CampaignFiles.cycleDirectory(number)).appending(CampaignFiles.cycleSweep).string
         let contents = try SweepContents(directory: sweepDirectory)

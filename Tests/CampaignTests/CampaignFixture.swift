@@ -23,17 +23,28 @@ enum CampaignFixture {
         return (path, try DrawHistory.load(path: path))
     }
 
-    static func configuration(window: Int = 20, skips: ClosedRange<Int> = 0...7, threshold: String = "0.3") -> CampaignConfiguration {
-        CampaignConfiguration(
+    static func configuration(window: Int = 20, skips: ClosedRange<Int> = 0...7, threshold: String = "0.3") -> Champion.Configuration {
+        Champion.Configuration(
             parameters: TrialParameters(windowSize: window, offset: 20, burn: 0, skipMin: skips.lowerBound, skipMax: skips.upperBound,
                                         forwardThreshold: threshold, reverseThreshold: threshold, sessions: "all", prng: "java_lcg"),
             modulus: 1000)
     }
 
-    static func champion(_ configuration: CampaignConfiguration = configuration(), hash: String = "hash-a") -> CycleChampion {
-        CycleChampion(configuration: configuration,
-                      champion: ChampionReference(source: "champions/night.json", name: "night", contentHash: hash))
+    /// A champion named `night` with `configuration`, promoted at `promotedAt` (which changes its hash).
+    static func championRecord(_ configuration: Champion.Configuration = configuration(),
+                               promotedAt: String = "2026-12-02T01:00:00.000+00:00") -> Champion {
+        Champion(name: "night", configuration: configuration,
+                 origin: .init(run: "run", trial: 0, historySHA256: "0", history: "history.json", family: "java_lcg",
+                               seeds: "0..<16384", significance: nil, toolVersion: nil, gitCommit: nil),
+                 promotedAt: promotedAt)
     }
+
+    static func champion(_ configuration: Champion.Configuration = configuration(),
+                         promotedAt: String = "2026-12-02T01:00:00.000+00:00") -> CycleChampion {
+        CycleChampion(LoadedChampion(champion: championRecord(configuration, promotedAt: promotedAt), path: "champions/night.json"))
+    }
+
+    static var hashA: String { championRecord().contentHash }
 
     static func file(historyPath: String, history: DrawHistory, seeds: String = "0..<16384", block: UInt64 = 4096) throws -> CampaignFile {
         CampaignFile(

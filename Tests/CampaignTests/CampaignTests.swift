@@ -17,7 +17,7 @@ struct CampaignTests {
         #expect(lines.first?["seed"]?.uint64 == CampaignFixture.plantedSeed)
         #expect(lines.first?["skip"]?.integer == Int(CampaignFixture.plantedSkip))
         #expect(lines.first?["cycle"]?.integer == 1)
-        #expect(lines.first?["champion_hash"]?.string == "hash-a")
+        #expect(lines.first?["champion_hash"]?.string == CampaignFixture.hashA)
         // Running the finished campaign again changes nothing and appends nothing.
         let before = try CampaignFixture.files(out)
         let again = try Campaign.open(directory: out, file: try CampaignFixture.file(historyPath: path, history: history), history: history)
@@ -94,7 +94,7 @@ struct CampaignTests {
         }
         let bank = try JSONLines.read(FilePath(out).appending(CampaignFiles.hardBank)).lines
         #expect(bank.map { $0["cycle"]?.integer } == [0, 1])
-        #expect(bank.allSatisfy { $0["recall"]?.integer == 0 && $0["champion"]?["content_hash"]?.string == "hash-a" })
+        #expect(bank.allSatisfy { $0["recall"]?.integer == 0 && $0["champion"]?["content_hash"]?.string == CampaignFixture.hashA })
         let latest = try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: out + "/latest_progress.json"))))
         #expect(latest["hard_negatives"]?.integer == 2)
         #expect(latest["canary_recall"]?.number == 0)
@@ -144,16 +144,21 @@ struct CampaignTests {
         do {
             let campaign = try Campaign.open(directory: out, file: file, history: history)
             #expect(try campaign.run(cycles: 1, champion: { current }) == .cyclesDone)
-            current = CampaignFixture.champion(CampaignFixture.configuration(window: 16), hash: "hash-b")
+            let b = CampaignFixture.champion(CampaignFixture.configuration(window: 16))
+            current = b
             // Cycle 1 starts with hash-b and is stopped mid-sieve ...
             var seen = 0
             #expect(try campaign.run(champion: { current }, shouldStop: { seen += 1; return seen > 2 }) == .interrupted)
         }
         // ... and resumes with hash-b although the champion is hash-c by then.
-        current = CampaignFixture.champion(CampaignFixture.configuration(window: 18), hash: "hash-c")
+        let c = CampaignFixture.champion(CampaignFixture.configuration(window: 18))
+        current = c
         let again = try Campaign.open(directory: out, file: file, history: history)
         #expect(try again.run(champion: { current }) == .complete)
-        #expect(again.cycles.map(\.champion.contentHash) == ["hash-a", "hash-b", "hash-c", "hash-c"])
+        let (a, bHash, cHash) = (CampaignFixture.hashA, CampaignFixture.championRecord(CampaignFixture.configuration(window: 16)).contentHash,
+                                 c.reference.contentHash)
+        #expect(Set([a, bHash, cHash]).count == 3)
+        #expect(again.cycles.map(\.champion.contentHash) == [a, bHash, cHash, cHash])
     }
 
     @Test("a second runner on one directory is refused (runBusy)")

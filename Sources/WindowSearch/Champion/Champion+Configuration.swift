@@ -109,13 +109,10 @@ extension Champion {
         ///   with the field's name as its source.
         public func sieveParameters() throws(InputError) -> SieveParameters {
             let family = try PRNGFamily.named(parameters.prng, source: "prng")
-            return SieveParameters(
-                prng: try PRNGConfiguration(family: family, parameters: prngParameters, source: "prng_parameters"),
-                modulus: modulus, window: parameters.windowSize, offset: parameters.offset,
-                skips: UInt32(parameters.skipMin)...UInt32(parameters.skipMax), burn: UInt64(parameters.burn),
-                forwardThreshold: try Threshold(fraction: parameters.forwardThreshold, option: "forward_threshold"),
-                reverseThreshold: try Threshold(fraction: parameters.reverseThreshold, option: "reverse_threshold"),
-                reverseScope: fullReverse ? .fullRange : .forwardSurvivors, referenceMode: referenceMode)
+            // The one translation of trial parameters into a sieve, shared with the search's trials.
+            return try parameters.sieveParameters(
+                configuration: try PRNGConfiguration(family: family, parameters: prngParameters, source: "prng_parameters"),
+                modulus: modulus, fullReverse: fullReverse, referenceMode: referenceMode)
         }
 
         /// One line: the trial label, the family and the modulus.
