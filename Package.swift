@@ -145,7 +145,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OptimizeCLITests",
-            dependencies: ["optimize"]
+            // WindowSearch writes the champion files the campaign tests replace.
+            dependencies: ["optimize", "WindowSearch"]
         ),
     ],
     swiftLanguageModes: [.v6],

@@ -38,7 +38,7 @@ extension Campaign {
         }
         let cycleSeeds = SeedRange(first: start.first, last: start.last)
         let used = start.champion
-        log.write("cycle \(number) \(resumed ? "resumes" : "starts"): seeds \(cycleSeeds), champion \(used.loaded.source): "
+        say("cycle \(number) \(resumed ? "resumes" : "starts"): seeds \(cycleSeeds), champion \(used.loaded.source): "
                   + used.configuration.summary)
         observer(.cycleStarted(start, resumed: resumed))
         let prepared = try prepare(used.configuration, seeds: cycleSeeds)
@@ -79,7 +79,7 @@ extension Campaign {
         try journal.append(RunFileCoding.encoder.encode(record))
         cycles.append(record)
         let report = try writeProgress()
-        log.write("cycle \(number) done: \(record.survivors) survivors (chance \(String(format: "%.3g", record.expectedSurvivors))), "
+        say("cycle \(number) done: \(record.survivors) survivors (chance \(String(format: "%.3g", record.expectedSurvivors))), "
                   + "\(record.candidates) candidates, canary \(record.canary.recall == 1 ? "found" : "MISSED")"
                   + (record.seedsPerSecond.map { String(format: ", %.3g seeds/s", $0) } ?? ""))
         observer(.cycleFinished(record, report))
@@ -139,7 +139,7 @@ extension Campaign {
                 line = line.setting("champion", try RunFileCoding.encoder.encode(champion))
                 try JSONLines.append([line], to: bank, goodLength: existing.goodLength)
             }
-            log.write("cycle \(number): the canary (seed \(result.plantedSeed), skip \(result.plantedSkip)) was MISSED; appended to \(CampaignFiles.hardBank)")
+            say("cycle \(number): the canary (seed \(result.plantedSeed), skip \(result.plantedSkip)) was MISSED; appended to \(CampaignFiles.hardBank)")
         }
         try Self.write(result, to: resultPath)
         return result
@@ -180,7 +180,7 @@ extension Campaign {
         })
         let missing = try found.filter { !present.contains("\($0.seed)/\($0.skip)") }.map { try RunFileCoding.encoder.encode($0) }
         try JSONLines.append(missing, to: file, goodLength: existing.goodLength)
-        if !found.isEmpty { log.write("cycle \(number): \(found.count) candidates in \(CampaignFiles.candidates)") }
+        if !found.isEmpty { say("cycle \(number): \(found.count) candidates in \(CampaignFiles.candidates)") }
         return (found.count, bySkip)
     }
 }

@@ -148,7 +148,7 @@ public final class Campaign {
     ///   champion is in its `start.json`).
     public func run(cycles limit: Int? = nil, champion: () throws -> CycleChampion,
                     observer: (Event) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> Ending {
-        log.write("campaign in \(directory): \(cycles.count) of \(cyclesTotal) cycles done, seeds \(seeds), block \(file.block)")
+        say("campaign in \(directory): \(cycles.count) of \(cyclesTotal) cycles done, seeds \(seeds), block \(file.block)")
         var ran = 0
         while cycles.count < cyclesTotal {
             if let limit, ran >= limit { return .cyclesDone }
@@ -166,18 +166,23 @@ public final class Campaign {
             }
             ran += 1
         }
-        log.write("campaign complete: \(cycles.count) cycles, \(cycles.reduce(0) { $0 + $1.candidates }) candidates")
+        say("campaign complete: \(cycles.count) cycles, \(cycles.reduce(0) { $0 + $1.candidates }) candidates")
         return .complete
     }
 
     private func interrupted() -> Ending {
-        log.write("stopped on request after \(cycles.count) cycles; the same command resumes")
+        say("stopped on request after \(cycles.count) cycles; the same command resumes")
         return .interrupted
     }
 
-    /// Writes a log line (and returns it, for the terminal).
-    @discardableResult
-    public func note(_ message: String) -> String { log.write(message) }
+    /// Where log lines also go (the terminal), besides `logs/campaign.log`.
+    public var terminal: (@Sendable (String) -> Void)?
+
+    /// Writes `message` to the log (time, process id) and to ``terminal``.
+    public func say(_ message: String) {
+        let line = log.write(message)
+        terminal?(line.hasSuffix("\n") ? String(line.dropLast()) : line)
+    }
 
     /// The report after the finished cycles.
     public func report(now: Date = Date()) throws(InputError) -> ProgressReport {
@@ -202,7 +207,7 @@ public final class Campaign {
         if FileIO.size(of: path(CampaignFiles.progressReport(cycles.count - 1))) == nil
             || latest?["total_cycles"]?.integer != cycles.count {
             _ = try writeProgress()
-            log.write("wrote cycle \(cycles.count - 1)'s progress files (the previous process stopped before it)")
+            say("wrote cycle \(cycles.count - 1)'s progress files (the previous process stopped before it)")
         }
     }
 

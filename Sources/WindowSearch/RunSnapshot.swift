@@ -66,7 +66,34 @@ public struct RunSnapshot: Sendable {
         }
     }
 
+    /// What a campaign directory (`optimize campaign run`) adds: its cycles are ``trials``, and
+    /// these facts decide its verdict (``Watcher``'s campaign rules).
+    public struct Campaign: Sendable, Equatable {
+        /// The cycles of the campaign's whole range.
+        public var cyclesTotal: Int
+        /// Lines of `candidates.jsonl`.
+        public var candidates: Int
+        /// Whether the last finished cycle's canary was missed.
+        public var lastCanaryMissed: Bool
+        /// The command that runs and resumes the campaign (from `campaign.json`).
+        public var command: String
+        /// Seeds done and in the range, as decimals.
+        public var seedsDone: String
+        public var seedsTotal: String
+
+        public init(cyclesTotal: Int, candidates: Int, lastCanaryMissed: Bool, command: String, seedsDone: String, seedsTotal: String) {
+            self.cyclesTotal = cyclesTotal
+            self.candidates = candidates
+            self.lastCanaryMissed = lastCanaryMissed
+            self.command = command
+            self.seedsDone = seedsDone
+            self.seedsTotal = seedsTotal
+        }
+    }
+
     public var directory: String
+    /// A campaign's facts; nil for a search run.
+    public var campaign: Campaign?
     /// `run.json`'s status: `running`, `interrupted` (stopped on request) or `complete`.
     public var runStatus: String
     public var totalTrials: Int
@@ -228,10 +255,10 @@ public struct RunSnapshot: Sendable {
         }
     }
 
-    /// Whether a process holds `run.lock`: probed with a shared, non-blocking `flock` on the file
+    /// Whether a process holds `run.lock` (or `lockName`): probed with a shared, non-blocking `flock` on the file
     /// opened read-only (released at once; the file is never written).
-    public static func owner(of directory: String) -> Owner {
-        let path = FilePath(directory).appending(RunFiles.lock)
+    public static func owner(of directory: String, lockName: String = RunFiles.lock) -> Owner {
+        let path = FilePath(directory).appending(lockName)
         guard let descriptor = try? FileIO.openForReading(path) else { return Owner(alive: false) }
         defer { try? descriptor.close() }
         let pid = (try? FileIO.readAll(descriptor, path: path)).flatMap {

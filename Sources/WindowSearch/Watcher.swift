@@ -25,6 +25,10 @@ public struct Verdict: Sendable, Equatable {
         case running
         case interrupted
         case killed
+        /// A campaign: the last cycle's canary was missed.
+        case canaryMiss = "canary-miss"
+        /// A campaign: every cycle of its range is done.
+        case campaignComplete = "campaign-complete"
     }
 
     public let action: Action
@@ -66,6 +70,7 @@ public enum Watcher {
             let more = run.damage.count > 1 ? " (and \(run.damage.count - 1) more)" : ""
             return Verdict(.escalate, rules.damagedConfidence, .damaged, "\(first.file) is damaged or unreadable: \(first.problem)\(more)")
         }
+        if let campaign = run.campaign { return campaignVerdict(run, campaign, now: now, rules: rules) }
         let done = "\(run.trials.count) of \(run.totalTrials) trials"
         if run.isComplete {
             guard let best = run.best else {
@@ -106,6 +111,38 @@ public enum Watcher {
         }
         let bestText = run.best.map { "best so far trial \($0.trial), score \(format($0.score)) of level \(format(run.level))" } ?? "no complete trial yet"
         return Verdict(.wait, rules.waitConfidence, .running, "running: \(done), \(left) to go; no claim yet (\(bestText))")
+    }
+
+    /// A campaign's verdict (its cycles are the snapshot's trials), the first rule that applies:
+    /// 1. (damage is checked first, as for a search run);
+    /// 2. the last finished cycle's canary was missed → escalate (`canary_miss_confidence`): the
+    ///    backend did not find a planted seed, so nothing it reports can be trusted;
+    /// 3. every cycle of the range done → proceed (`proceed_confidence`), with the candidates;
+    /// 4. no process holds `campaign.lock` → retry (`killed_confidence`) with the campaign's command;
+    /// 5. a process holds it and nothing changed for longer than ``staleAfter(_:rules:)`` → escalate (`stale_confidence`);
+    /// 6. a process holds it, recently updated → wait (`wait_confidence`).
+    static func campaignVerdict(_ run: RunSnapshot, _ campaign: RunSnapshot.Campaign, now: Date, rules: WatcherRules) -> Verdict {
+        let done = "\(run.trials.count) of \(campaign.cyclesTotal) cycles (\(campaign.seedsDone) of \(campaign.seedsTotal) seeds)"
+        let found = "\(campaign.candidates) candidate\(campaign.candidates == 1 ? "" : "s") in candidates.jsonl"
+        if campaign.lastCanaryMissed, let last = run.trials.last {
+            return Verdict(.escalate, rules.canaryMissConfidence, .canaryMiss,
+                           "cycle \(last.trial)'s canary was missed: the backend did not find the seed planted for it (hard_bank.txt); \(done), \(found)")
+        }
+        if campaign.cyclesTotal > 0 && run.trials.count >= campaign.cyclesTotal {
+            return Verdict(.proceed, rules.proceedConfidence, .campaignComplete, "complete: \(done); \(found)")
+        }
+        guard run.owner.alive else {
+            let who = run.owner.pid.map { "its process (\($0))" } ?? "its process"
+            return Verdict(.retry, rules.killedConfidence, .killed,
+                           "\(who) is gone and the campaign is incomplete (\(done)): resume it with `\(campaign.command)`",
+                           command: campaign.command)
+        }
+        let allowed = staleAfter(run, rules: rules)
+        if let last = run.lastActivity, now.timeIntervalSince(last) > allowed {
+            return Verdict(.escalate, rules.staleConfidence, .stale,
+                           "running (\(done)) but nothing changed for \(seconds(now.timeIntervalSince(last))), longer than the \(seconds(allowed)) its recent cycles make plausible")
+        }
+        return Verdict(.wait, rules.waitConfidence, .running, "running: \(done); \(found) so far")
     }
 
     /// Seconds without change after which a running run is stale: max(minimum, factor × the slowest

@@ -31,6 +31,8 @@ public struct WatcherRules: Codable, Sendable, Equatable {
     public var staleConfidence: Double = 0.7
     /// A run whose files are damaged or unreadable: escalate.
     public var damagedConfidence: Double = 1.0
+    /// A campaign whose last cycle's canary was missed: escalate.
+    public var canaryMissConfidence: Double = 0.9
 
     public static let defaults = WatcherRules()
 
@@ -43,6 +45,7 @@ public struct WatcherRules: Codable, Sendable, Equatable {
         case waitClaimedConfidence = "wait_claimed_confidence", waitConfidence = "wait_confidence"
         case interruptedConfidence = "interrupted_confidence", killedConfidence = "killed_confidence"
         case staleConfidence = "stale_confidence", damagedConfidence = "damaged_confidence"
+        case canaryMissConfidence = "canary_miss_confidence"
     }
 
     /// Every field with its default, in the order of the README's table.
@@ -62,6 +65,7 @@ public struct WatcherRules: Codable, Sendable, Equatable {
         killedConfidence = try c.decodeIfPresent(Double.self, forKey: .killedConfidence) ?? d.killedConfidence
         staleConfidence = try c.decodeIfPresent(Double.self, forKey: .staleConfidence) ?? d.staleConfidence
         damagedConfidence = try c.decodeIfPresent(Double.self, forKey: .damagedConfidence) ?? d.damagedConfidence
+        canaryMissConfidence = try c.decodeIfPresent(Double.self, forKey: .canaryMissConfidence) ?? d.canaryMissConfidence
     }
 
     /// The rules as JSON (every field, with its value).

@@ -4,6 +4,4 @@ extension InputError.Kind {
     /// An environment variable the campaign reads (`OPTIMIZE_CAMPAIGN_BLOCK`, `OPTIMIZE_CAMPAIGN_PAUSE`)
     /// holds a value it cannot use.
     public static let invalidEnvironment = Self("invalidEnvironment")
-    /// A champion's configuration cannot run as a campaign's sieve (its skips, family or seeds).
-    public static let invalidCampaignChampion = Self("invalidCampaignChampion")
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Campaign
 import Foundation
 import Sieve
 import WindowSearch
@@ -7,7 +8,7 @@ import WindowSearch
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "The watcher's verdict on a window search: proceed, wait, retry or escalate, with a confidence and a reason.",
+        abstract: "The watcher's verdict on a window search or a campaign: proceed, wait, retry or escalate, with a confidence and a reason.",
         discussion: """
             Reads the run read-only (a running, stopped, killed, finished or damaged one) and applies the \
             rules table (the README's defaults, or --rules FILE). Exit status: 0 proceed, 2 wait, 3 retry, \
@@ -15,7 +16,7 @@ struct StatusCommand: ParsableCommand {
             (and exits 0).
             """)
 
-    @Argument(help: "The run's directory (the --out of `optimize search`).")
+    @Argument(help: "The run's directory (the --out of `optimize search` or `optimize campaign run`).")
     var directory: String
 
     @Flag(help: "Print one JSON object (with --replay: one JSON object per line).")
@@ -41,7 +42,9 @@ struct StatusCommand: ParsableCommand {
         var status: Int32 = 0
         try reportingErrors {
             let rules = try self.rules.map { path throws(InputError) in try WatcherRules.read(path: path) } ?? .defaults
-            let snapshot = try RunSnapshot.read(directory: directory)
+            // A campaign (`optimize campaign run`) is judged by the same watcher, with its campaign rules.
+            let snapshot = CampaignSnapshot.isCampaign(directory) ? try CampaignSnapshot.read(directory: directory)
+                                                                  : try RunSnapshot.read(directory: directory)
             let now = Date()
             if replay && snapshot.damage.isEmpty {
                 for (trial, at, verdict) in Watcher.replay(snapshot, now: now, rules: rules) {
@@ -94,6 +97,14 @@ struct StatusCommand: ParsableCommand {
                 ("seconds_since_activity", .number(last.map { now.timeIntervalSince($0) })),
                 ("stale_after_seconds", .double(Watcher.staleAfter(snapshot, rules: rules))),
             ])),
+            ("campaign", snapshot.campaign.map { campaign in
+                .object([
+                    ("finished_cycles", .integer(snapshot.trials.count)), ("total_cycles", .integer(campaign.cyclesTotal)),
+                    ("seeds_done", .string(campaign.seedsDone)), ("seeds_total", .string(campaign.seedsTotal)),
+                    ("candidates", .integer(campaign.candidates)), ("last_canary_missed", .bool(campaign.lastCanaryMissed)),
+                    ("command", .string(campaign.command)),
+                ])
+            } ?? .null),
             ("damage", .array(snapshot.damage.map { .object([("file", .string($0.file)), ("problem", .string($0.problem))]) })),
             ("rules", rules.json),
         ])

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sieve
 import SieveMetal
+import Campaign
 
 /// The exit status of each kind of failure: scripts tell them apart without parsing messages.
 enum ExitStatus {
@@ -28,6 +29,7 @@ enum ExitStatus {
         (.invalidRules, 54, "bad watcher rules file"),
         (.invalidChampion, 55, "bad champion file"), (.unpromotableTrial, 56, "trial cannot be promoted (pruned, failed, or none complete)"),
         (.noChampionBackup, 57, "no champion backup to roll back to"),
+        (.invalidEnvironment, 60, "bad environment variable (OPTIMIZE_CAMPAIGN_BLOCK, OPTIMIZE_CAMPAIGN_PAUSE)"),
         (.kernelFailure, 70, "internal error"), (.gpuFailure, 70, "GPU failure"),
     ]
 
