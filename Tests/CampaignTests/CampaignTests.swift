@@ -234,3 +234,58 @@ struct CampaignTests {
         #expect(!CandidateRule(alpha: 0.01, modulus: 1000, seeds: UInt128(1) << 64, skips: 1000).passes(matches: 8, draws: 40))
     }
 }
+
+@Suite("Campaign: a kill between any two steps of a cycle")
+struct CampaignStepTests {
+    /// Copies `from` to a new directory.
+    func copy(_ from: String) throws -> String {
+        let to = try CampaignFixture.scratch() + "/night"
+        try FileManager.default.copyItem(atPath: from, toPath: to)
+        return to
+    }
+
+    /// Cuts `history.jsonl` back to its first `lines` lines.
+    func cutHistory(_ directory: String, to lines: Int) throws {
+        let path = directory + "/history.jsonl"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try Data(text.split(separator: "\n").prefix(lines).map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test("resumed after a kill between any two of a cycle's steps, each step's file is written once and the files are those of an uninterrupted run",
+          arguments: ["progress", "history", "record", "candidates", "canary"])
+    func killBetweenSteps(_ cut: String) throws {
+        let directory = try CampaignFixture.scratch()
+        let (path, history) = try CampaignFixture.writeHistory(in: directory)
+        let file = try CampaignFixture.file(historyPath: path, history: history)
+        let whole = directory + "/night"
+        // Cycle 1 holds the planted seed: its candidate line is the one a careless resume repeats.
+        do { _ = try Campaign.open(directory: whole, file: file, history: history).run(cycles: 2, champion: { CampaignFixture.champion() }) }
+        let expected = try CampaignFixture.files(whole)
+        let cutDirectory = try copy(whole)
+        let manager = FileManager.default
+        // Undo cycle 1's steps from the last back to `cut`, as a kill just before that step leaves it.
+        let steps = ["progress", "history", "record", "candidates", "canary"]
+        for step in steps.prefix(through: steps.firstIndex(of: cut)!) {
+            switch step {
+            case "progress":
+                try manager.removeItem(atPath: cutDirectory + "/progress_report_000001.json")
+                try manager.copyItem(atPath: cutDirectory + "/progress_report_000000.json", toPath: cutDirectory + "/latest_progress.json.old")
+                try manager.removeItem(atPath: cutDirectory + "/latest_progress.json")
+                try manager.moveItem(atPath: cutDirectory + "/latest_progress.json.old", toPath: cutDirectory + "/latest_progress.json")
+            case "history": try cutHistory(cutDirectory, to: 1)
+            case "record": try manager.removeItem(atPath: cutDirectory + "/cycles/000001.json")
+            case "candidates": try Data().write(to: URL(fileURLWithPath: cutDirectory + "/candidates.jsonl"))
+            default: try manager.removeItem(atPath: cutDirectory + "/cycles/000001/canary.json")
+            }
+        }
+        let resumed = try Campaign.open(directory: cutDirectory, file: file, history: history)
+        #expect(try resumed.run(cycles: cut == "progress" ? 0 : 1, champion: { CampaignFixture.champion() }) == .cyclesDone)
+        let actual = try CampaignFixture.files(cutDirectory)
+        #expect(Set(actual.keys) == Set(expected.keys))
+        for (name, text) in expected where actual[name] != text {
+            Issue.record("\(name) differs:\n\(actual[name] ?? "(missing)")\nexpected:\n\(text)")
+        }
+        #expect(try JSONLines.read(FilePath(cutDirectory).appending(CampaignFiles.candidates)).lines.count == 1)
+        #expect(try Journal.read(FilePath(cutDirectory + "/history.jsonl"), damage: .damagedOutputDirectory).records.count == 2)
+    }
+}

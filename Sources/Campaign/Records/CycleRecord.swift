@@ -1,3 +1,5 @@
+import _OptimizeSupport
+
 /// `cycles/NNNNNN.json`, and the cycle's line in `history.jsonl`: one finished cycle's KPIs
 /// (docs/operations.md §2), written exactly once.
 ///
@@ -63,5 +65,27 @@ public struct CycleRecord: Sendable, Equatable, Codable {
         case costPer232SeedsS = "cost_per_2_32_seeds_s", forwardSurvivors = "forward_survivors"
         case bidirectionalSurvivors = "bidirectional_survivors", expectedSurvivors = "expected_survivors"
         case survivorsVsChance = "survivors_vs_chance", survivorsBySkip = "survivors_by_skip", candidates, canary, champion, finished
+    }
+
+    /// Every field, an unknown one as null: the file has one shape whatever was timed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(cycle, forKey: .cycle)
+        try c.encode(range, forKey: .range)
+        try c.encode(first, forKey: .first)
+        try c.encode(last, forKey: .last)
+        try c.encode(seeds, forKey: .seeds)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(JSONValue.number(seedsPerSecond), forKey: .seedsPerSecond)
+        try c.encode(JSONValue.number(costPer232SeedsS), forKey: .costPer232SeedsS)
+        try c.encode(forwardSurvivors, forKey: .forwardSurvivors)
+        try c.encode(bidirectionalSurvivors.map(JSONValue.integer) ?? .null, forKey: .bidirectionalSurvivors)
+        try c.encode(expectedSurvivors, forKey: .expectedSurvivors)
+        try c.encode(JSONValue.number(survivorsVsChance), forKey: .survivorsVsChance)
+        try c.encode(survivorsBySkip, forKey: .survivorsBySkip)
+        try c.encode(candidates, forKey: .candidates)
+        try c.encode(canary, forKey: .canary)
+        try c.encode(champion, forKey: .champion)
+        try c.encode(finished, forKey: .finished)
     }
 }

@@ -55,6 +55,32 @@ public struct ProgressReport: Sendable, Equatable, Codable {
         case recentSurvivorsVsChance = "recent_survivors_vs_chance", distribution, champion
     }
 
+    /// Every field, an unknown one (a rate before anything was timed) as null: readers find
+    /// every key in every report.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(status, forKey: .status)
+        try c.encode(lastUpdated, forKey: .lastUpdated)
+        try c.encode(totalCycles, forKey: .totalCycles)
+        try c.encode(cyclesTotal, forKey: .cyclesTotal)
+        try c.encode(totalSeeds, forKey: .totalSeeds)
+        try c.encode(seedsTotal, forKey: .seedsTotal)
+        try c.encode(JSONValue.number(seedsPerSecond), forKey: .seedsPerSecond)
+        try c.encode(JSONValue.number(costPer232SeedsS), forKey: .costPer232SeedsS)
+        try c.encode(survivors, forKey: .survivors)
+        try c.encode(expectedSurvivors, forKey: .expectedSurvivors)
+        try c.encode(JSONValue.number(survivorsVsChance), forKey: .survivorsVsChance)
+        try c.encode(candidates, forKey: .candidates)
+        try c.encode(JSONValue.number(canaryRecall), forKey: .canaryRecall)
+        try c.encode(hardNegatives, forKey: .hardNegatives)
+        try c.encode(JSONValue.number(recentSeedsPerSecond), forKey: .recentSeedsPerSecond)
+        try c.encode(JSONValue.number(recentCostPer232SeedsS), forKey: .recentCostPer232SeedsS)
+        try c.encode(JSONValue.number(recentCanaryRecall), forKey: .recentCanaryRecall)
+        try c.encode(JSONValue.number(recentSurvivorsVsChance), forKey: .recentSurvivorsVsChance)
+        try c.encode(distribution, forKey: .distribution)
+        if let champion { try c.encode(champion, forKey: .champion) } else { try c.encode(JSONValue.null, forKey: .champion) }
+    }
+
     /// The report after `cycles` (every finished cycle, in order).
     ///
     /// - Parameters:
