@@ -43,17 +43,23 @@ extension Campaign {
         observer(.cycleStarted(start, resumed: resumed))
         let prepared = try prepare(used.configuration, seeds: cycleSeeds)
 
-        let sweepStarted = Date()
+        // The sieve's rate is timed from the sweep's first progress report to its last chunk: the
+        // chance calibration that follows (a fixed sample per cycle) is not sieving the range.
+        var sieveStarted: Date?
+        var sieveEnded: Date?
         var seedsThisRun: UInt128 = 0
         let sweep = SieveSweep(directory: cycleDirectory.appending(CampaignFiles.cycleSweep).string, plan: prepared.plan,
                                history: prepared.history, seeds: cycleSeeds, backend: backend, chunkSize: file.chunkSize,
                                chanceSampleSize: file.chanceSampleSize, cancellation: cancellation)
         let ending = try sweep.run(progress: { progress in
+            let now = Date()
+            if sieveStarted == nil { sieveStarted = now }
+            sieveEnded = now
             seedsThisRun = progress.seedsThisRun
             observer(.sieveProgress(cycle: number, progress: progress))
         }, shouldStop: shouldStop)
         guard case .complete(let summary) = ending else { return nil }
-        let sweepSeconds = Date().timeIntervalSince(sweepStarted)
+        let sieveSeconds = sieveStarted.flatMap { start in sieveEnded.map { $0.timeIntervalSince(start) } } ?? 0
 
         let canary = try runCanary(number, plan: prepared.plan, draws: prepared.history.count, champion: used.reference)
         let tally = try appendCandidates(number, plan: prepared.plan, seeds: cycleSeeds, championHash: used.reference.contentHash)
@@ -65,7 +71,7 @@ extension Campaign {
         } else {
             let expected = Significance.conservativeExpectation(summary.chance)
             let observed = summary.bidirectional ?? summary.forward
-            let rate: Double? = seedsThisRun > 0 && sweepSeconds > 0 ? Double(seedsThisRun) / sweepSeconds : nil
+            let rate: Double? = seedsThisRun > 0 && sieveSeconds > 0 ? Double(seedsThisRun) / sieveSeconds : nil
             record = CycleRecord(
                 cycle: number, range: cycleSeeds.description, first: cycleSeeds.first, last: cycleSeeds.last,
                 seeds: SeedCount(cycleSeeds.count), seconds: Date().timeIntervalSince(began), seedsPerSecond: rate,

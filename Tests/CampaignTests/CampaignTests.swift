@@ -289,3 +289,32 @@ struct CampaignStepTests {
         #expect(try Journal.read(FilePath(cutDirectory + "/history.jsonl"), damage: .damagedOutputDirectory).records.count == 2)
     }
 }
+
+@Suite("Campaign: the log")
+struct CampaignLogTests {
+    @Test("logs/campaign.log rotates past its limit, keeping 3 backups")
+    func rotation() throws {
+        let directory = try CampaignFixture.scratch()
+        let path = directory + "/campaign.log"
+        let log = RunLog(path: path, limit: 200, backups: 3)
+        for index in 0..<60 { log.write("line \(index) of a campaign's log") }
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: directory))
+        #expect(names == ["campaign.log", "campaign.log.1", "campaign.log.2", "campaign.log.3"])
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("line 59"))
+        for name in names {
+            #expect((try FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int ?? 0) <= 200)
+        }
+    }
+
+    @Test("a campaign's log is logs/campaign.log, created on start, limited to 5 MB with 3 backups")
+    func campaignLog() throws {
+        let directory = try CampaignFixture.scratch()
+        let (path, history) = try CampaignFixture.writeHistory(in: directory)
+        let campaign = try Campaign.open(directory: directory + "/night", file: try CampaignFixture.file(historyPath: path, history: history),
+                                         history: history)
+        #expect(FileIO.isDirectory(FilePath(directory + "/night/logs")))
+        #expect(campaign.log.limit == 5 << 20)
+        #expect(campaign.log.keep == 4)
+        #expect(campaign.log.path == directory + "/night/logs/campaign.log")
+    }
+}

@@ -15,8 +15,9 @@ public struct CycleRecord: Sendable, Equatable, Codable {
     public var seeds: SeedCount
     /// Seconds this process spent on the cycle (sieve, canary, candidates).
     public var seconds: Double
-    /// Seeds this process sieved, over the sieve's seconds (null when the sieve was complete
-    /// before this process started: nothing was timed).
+    /// Seeds this process sieved, over the seconds of its sieve's chunks (the chance calibration
+    /// and the canary not included; null when the sieve was complete before this process started:
+    /// nothing was timed).
     public var seedsPerSecond: Double?
     /// Seconds per 2^32 seeds at that rate.
     public var costPer232SeedsS: Double?
