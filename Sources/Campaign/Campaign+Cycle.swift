@@ -32,8 +32,8 @@ extension Campaign {
             start = try Self.read(CycleStart.self, at: startPath)
         } else {
             let cycleSeeds = range(of: number)
-            start = CycleStart(cycle: number, first: cycleSeeds.first, last: cycleSeeds.last, champion: try champion(),
-                               started: Timestamp.now())
+            start = CycleStart(cycle: number, first: cycleSeeds.first, last: cycleSeeds.last,
+                               champion: try usableChampion(try champion(), seeds: cycleSeeds), started: Timestamp.now())
             try Self.write(start, to: startPath)
         }
         let cycleSeeds = SeedRange(first: start.first, last: start.last)
@@ -90,6 +90,27 @@ extension Campaign {
                   + (record.seedsPerSecond.map { String(format: ", %.3g seeds/s", $0) } ?? ""))
         observer(.cycleFinished(record, report))
         return record
+    }
+
+    /// `offered`, or when it cannot sieve this campaign (another family too narrow for the seeds,
+    /// sessions or a window the history does not have) the previous cycle's champion, said in the
+    /// log: a champion promoted for another history must not stop a campaign at 3 a.m. The first
+    /// cycle has no previous champion: its error stops the campaign.
+    func usableChampion(_ offered: CycleChampion, seeds cycleSeeds: SeedRange) throws -> CycleChampion {
+        do {
+            _ = try prepare(offered.configuration, seeds: cycleSeeds)
+            return offered
+        } catch {
+            guard let previous = try previousChampion() else { throw error }
+            say("the champion \(offered.loaded.source) cannot run this campaign (\(error)); keeping \(previous.loaded.source)")
+            return previous
+        }
+    }
+
+    /// The champion the last finished cycle started with.
+    func previousChampion() throws(InputError) -> CycleChampion? {
+        guard let last = cycles.last else { return nil }
+        return try Self.read(CycleStart.self, at: path(CampaignFiles.cycleDirectory(last.cycle)).appending(CampaignFiles.cycleStart)).champion
     }
 
     /// The sieve of a champion's configuration over `seeds`.

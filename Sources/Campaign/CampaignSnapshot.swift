@@ -66,7 +66,7 @@ public enum CampaignSnapshot {
             note(CampaignFiles.latestProgress, error)
         }
         snapshot.campaign = RunSnapshot.Campaign(
-            cyclesTotal: cyclesTotal, candidates: candidates, lastCanaryMissed: cycles.last.map { $0.canary.recall == 0 } ?? false,
+            cyclesTotal: cyclesTotal, candidates: candidates, missedCanaries: cycles.filter { $0.canary.recall == 0 }.map(\.cycle),
             command: file.command, seedsDone: String(cycles.reduce(UInt128(0)) { $0 + $1.seeds.value }), seedsTotal: String(seeds.count))
         snapshot.damage = damage
         return snapshot

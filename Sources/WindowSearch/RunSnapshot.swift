@@ -73,18 +73,18 @@ public struct RunSnapshot: Sendable {
         public var cyclesTotal: Int
         /// Lines of `candidates.jsonl`.
         public var candidates: Int
-        /// Whether the last finished cycle's canary was missed.
-        public var lastCanaryMissed: Bool
+        /// The cycles whose canary was missed (``hard_bank.txt``'s cycles), ascending.
+        public var missedCanaries: [Int]
         /// The command that runs and resumes the campaign (from `campaign.json`).
         public var command: String
         /// Seeds done and in the range, as decimals.
         public var seedsDone: String
         public var seedsTotal: String
 
-        public init(cyclesTotal: Int, candidates: Int, lastCanaryMissed: Bool, command: String, seedsDone: String, seedsTotal: String) {
+        public init(cyclesTotal: Int, candidates: Int, missedCanaries: [Int], command: String, seedsDone: String, seedsTotal: String) {
             self.cyclesTotal = cyclesTotal
             self.candidates = candidates
-            self.lastCanaryMissed = lastCanaryMissed
+            self.missedCanaries = missedCanaries
             self.command = command
             self.seedsDone = seedsDone
             self.seedsTotal = seedsTotal

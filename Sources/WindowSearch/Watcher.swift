@@ -124,7 +124,7 @@ public enum Watcher {
     static func campaignVerdict(_ run: RunSnapshot, _ campaign: RunSnapshot.Campaign, now: Date, rules: WatcherRules) -> Verdict {
         let done = "\(run.trials.count) of \(campaign.cyclesTotal) cycles (\(campaign.seedsDone) of \(campaign.seedsTotal) seeds)"
         let found = "\(campaign.candidates) candidate\(campaign.candidates == 1 ? "" : "s") in candidates.jsonl"
-        if campaign.lastCanaryMissed, let last = run.trials.last {
+        if let last = run.trials.last, campaign.missedCanaries.contains(last.trial) {
             return Verdict(.escalate, rules.canaryMissConfidence, .canaryMiss,
                            "cycle \(last.trial)'s canary was missed: the backend did not find the seed planted for it (hard_bank.txt); \(done), \(found)")
         }

@@ -318,3 +318,29 @@ struct CampaignLogTests {
         #expect(campaign.log.path == directory + "/night/logs/campaign.log")
     }
 }
+
+@Suite("Campaign: a champion that cannot run the campaign")
+struct CampaignUnusableChampionTests {
+    @Test("promoted mid-campaign, it is logged and the previous champion kept; for the first cycle it is an error")
+    func unusableChampion() throws {
+        let directory = try CampaignFixture.scratch()
+        let (path, history) = try CampaignFixture.writeHistory(in: directory)
+        let file = try CampaignFixture.file(historyPath: path, history: history)
+        // Window 50 after offset 20 needs 70 draws; the history has 60.
+        let unusable = CampaignFixture.champion(CampaignFixture.configuration(window: 50))
+        do {
+            _ = try Campaign.open(directory: directory + "/first", file: file, history: history).run(champion: { unusable })
+            Issue.record("a first cycle ran a champion whose window does not fit")
+        } catch let error as InputError {
+            #expect(error.kind == .windowDoesNotFit)
+        }
+        var current = CampaignFixture.champion()
+        let campaign = try Campaign.open(directory: directory + "/night", file: file, history: history)
+        #expect(try campaign.run(cycles: 1, champion: { current }) == .cyclesDone)
+        current = unusable
+        #expect(try campaign.run(cycles: 1, champion: { current }) == .cyclesDone)
+        #expect(campaign.cycles.map(\.champion.contentHash) == [CampaignFixture.hashA, CampaignFixture.hashA])
+        let log = try String(contentsOfFile: directory + "/night/logs/campaign.log", encoding: .utf8)
+        #expect(log.contains("cannot run this campaign"))
+    }
+}

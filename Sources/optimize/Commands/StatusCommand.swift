@@ -101,7 +101,7 @@ struct StatusCommand: ParsableCommand {
                 .object([
                     ("finished_cycles", .integer(snapshot.trials.count)), ("total_cycles", .integer(campaign.cyclesTotal)),
                     ("seeds_done", .string(campaign.seedsDone)), ("seeds_total", .string(campaign.seedsTotal)),
-                    ("candidates", .integer(campaign.candidates)), ("last_canary_missed", .bool(campaign.lastCanaryMissed)),
+                    ("candidates", .integer(campaign.candidates)), ("missed_canaries", .array(campaign.missedCanaries.map(JSONValue.integer))),
                     ("command", .string(campaign.command)),
                 ])
             } ?? .null),

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import Campaign
+
+/// The watcher's campaign rules, as a pure function of a snapshot, the time and the rules table.
+@Suite("Watcher: a campaign's verdict")
+struct CampaignWatcherTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func snapshot(cycles: Int, total: Int = 8, alive: Bool, missed: [Int] = [], quiet: Double = 1, candidates: Int = 0) -> RunSnapshot {
+        var snapshot = RunSnapshot(
+            directory: "night", runStatus: cycles >= total ? "complete" : "running", totalTrials: total, level: .infinity,
+            trials: (0..<cycles).map { RunSnapshot.Trial(trial: $0, state: .complete, seconds: 2, finished: now.addingTimeInterval(-quiet)) },
+            progressUpdated: cycles == 0 ? nil : now.addingTimeInterval(-quiet), owner: .init(alive: alive, pid: 42))
+        snapshot.campaign = .init(cyclesTotal: total, candidates: candidates, missedCanaries: missed,
+                                  command: "optimize campaign run --champion night --out night", seedsDone: "\(cycles * 2048)",
+                                  seedsTotal: "\(total * 2048)")
+        return snapshot
+    }
+
+    @Test("running → wait; gone → retry with the campaign's command; complete → proceed with its candidates")
+    func verdicts() {
+        let running = Watcher.verdict(snapshot(cycles: 3, alive: true), now: now)
+        #expect(running.action == .wait)
+        #expect(running.rule == .running)
+        #expect(running.reason.contains("3 of 8 cycles"))
+        let gone = Watcher.verdict(snapshot(cycles: 3, alive: false), now: now)
+        #expect(gone.action == .retry)
+        #expect(gone.rule == .killed)
+        #expect(gone.command == "optimize campaign run --champion night --out night")
+        let done = Watcher.verdict(snapshot(cycles: 8, alive: false, candidates: 2), now: now)
+        #expect(done.action == .proceed)
+        #expect(done.rule == .campaignComplete)
+        #expect(done.reason.contains("2 candidates"))
+    }
+
+    @Test("the last cycle's canary missed → escalate, even when complete; an older miss alone does not")
+    func canaryMiss() throws {
+        let missed = Watcher.verdict(snapshot(cycles: 8, alive: false, missed: [7]), now: now)
+        #expect(missed.action == .escalate)
+        #expect(missed.rule == .canaryMiss)
+        #expect(missed.confidence == 0.9)
+        #expect(Watcher.verdict(snapshot(cycles: 8, alive: false, missed: [3]), now: now).action == .proceed)
+        // The confidence is data: a rules file changes it.
+        let rules = try WatcherRules.parse(try JSONReader.parse(#"{"canary_miss_confidence": 0.5}"#), source: "r.json")
+        #expect(Watcher.verdict(snapshot(cycles: 8, alive: false, missed: [7]), now: now, rules: rules).confidence == 0.5)
+    }
+
+    @Test("a live runner quiet for longer than the staleness rule → escalate; damage → escalate first")
+    func staleAndDamaged() {
+        let stale = Watcher.verdict(snapshot(cycles: 3, alive: true, quiet: 600), now: now)
+        #expect(stale.action == .escalate)
+        #expect(stale.rule == .stale)
+        var damaged = snapshot(cycles: 8, alive: false)
+        damaged.damage = [.init(file: "history.jsonl", problem: "line 2 is damaged")]
+        #expect(Watcher.verdict(damaged, now: now).rule == .damaged)
+    }
+}
