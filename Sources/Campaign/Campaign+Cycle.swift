@@ -23,7 +23,9 @@ extension Campaign {
         let relative = CampaignFiles.cycleDirectory(number)
         let cycleDirectory = path(relative)
         try FileIO.makeDirectory(cycleDirectory)
+        // What a kill left of an atomic write in the cycle's files or its sweep's (never read).
         Self.removeTemporaries(in: cycleDirectory)
+        Self.removeTemporaries(in: cycleDirectory.appending(CampaignFiles.cycleSweep))
         // The champion is fixed when the cycle starts: a resume reads it back.
         let startPath = cycleDirectory.appending(CampaignFiles.cycleStart)
         let start: CycleStart
