@@ -88,7 +88,7 @@ extension Campaign {
         cycles.append(record)
         let report = try writeProgress()
         say("cycle \(number) done: \(record.survivors) survivors (chance \(String(format: "%.3g", record.expectedSurvivors))), "
-                  + "\(record.candidates) candidates, canary \(record.canary.recall == 1 ? "found" : "MISSED")"
+                  + "\(record.candidates) candidate\(record.candidates == 1 ? "" : "s"), canary \(record.canary.recall == 1 ? "found" : "MISSED")"
                   + (record.seedsPerSecond.map { String(format: ", %.3g seeds/s", $0) } ?? ""))
         observer(.cycleFinished(record, report))
         return record
@@ -209,7 +209,7 @@ extension Campaign {
         })
         let missing = try found.filter { !present.contains("\($0.seed)/\($0.skip)") }.map { try RunFileCoding.encoder.encode($0) }
         try JSONLines.append(missing, to: file, goodLength: existing.goodLength)
-        if !found.isEmpty { say("cycle \(number): \(found.count) candidates in \(CampaignFiles.candidates)") }
+        if !found.isEmpty { say("cycle \(number): \(found.count) candidate\(found.count == 1 ? "" : "s") in \(CampaignFiles.candidates)") }
         return (found.count, bySkip)
     }
 }

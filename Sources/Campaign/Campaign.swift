@@ -166,7 +166,8 @@ public final class Campaign {
             }
             ran += 1
         }
-        say("campaign complete: \(cycles.count) cycles, \(cycles.reduce(0) { $0 + $1.candidates }) candidates")
+        let found = cycles.reduce(0) { $0 + $1.candidates }
+        say("campaign complete: \(cycles.count) cycles, \(found) candidate\(found == 1 ? "" : "s")")
         return .complete
     }
 

@@ -66,8 +66,12 @@ public enum CampaignSnapshot {
             note(CampaignFiles.latestProgress, error)
         }
         snapshot.campaign = RunSnapshot.Campaign(
-            cyclesTotal: cyclesTotal, candidates: candidates, missedCanaries: cycles.filter { $0.canary.recall == 0 }.map(\.cycle),
-            command: file.command, seedsDone: String(cycles.reduce(UInt128(0)) { $0 + $1.seeds.value }), seedsTotal: String(seeds.count))
+            cyclesTotal: cyclesTotal, cycleSeeds: cycles.map { UInt64(clamping: $0.seeds.value) }, cycleCandidates: cycles.map(\.candidates),
+            missedCanaries: cycles.filter { $0.canary.recall == 0 }.map(\.cycle), command: file.command, seedsTotal: String(seeds.count))
+        if candidates != snapshot.campaign!.candidates(cycles: cycles.count) {
+            damage.append(.init(file: CampaignFiles.candidates,
+                                problem: "holds \(candidates) candidates where the cycles' records count \(snapshot.campaign!.candidates(cycles: cycles.count))"))
+        }
         snapshot.damage = damage
         return snapshot
     }

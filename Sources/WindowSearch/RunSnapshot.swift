@@ -71,24 +71,33 @@ public struct RunSnapshot: Sendable {
     public struct Campaign: Sendable, Equatable {
         /// The cycles of the campaign's whole range.
         public var cyclesTotal: Int
-        /// Lines of `candidates.jsonl`.
-        public var candidates: Int
-        /// The cycles whose canary was missed (``hard_bank.txt``'s cycles), ascending.
+        /// Seeds and candidates of each finished cycle, in order (as its record has them).
+        public var cycleSeeds: [UInt64]
+        public var cycleCandidates: [Int]
+        /// The cycles whose canary was missed (`hard_bank.txt`'s cycles), ascending.
         public var missedCanaries: [Int]
         /// The command that runs and resumes the campaign (from `campaign.json`).
         public var command: String
-        /// Seeds done and in the range, as decimals.
-        public var seedsDone: String
+        /// Seeds in the range, as a decimal.
         public var seedsTotal: String
 
-        public init(cyclesTotal: Int, candidates: Int, missedCanaries: [Int], command: String, seedsDone: String, seedsTotal: String) {
+        public init(cyclesTotal: Int, cycleSeeds: [UInt64], cycleCandidates: [Int], missedCanaries: [Int], command: String,
+                    seedsTotal: String) {
             self.cyclesTotal = cyclesTotal
-            self.candidates = candidates
+            self.cycleSeeds = cycleSeeds
+            self.cycleCandidates = cycleCandidates
             self.missedCanaries = missedCanaries
             self.command = command
-            self.seedsDone = seedsDone
             self.seedsTotal = seedsTotal
         }
+
+        /// Seeds of the first `cycles` cycles, as a decimal.
+        public func seedsDone(cycles: Int) -> String {
+            String(cycleSeeds.prefix(cycles).reduce(UInt128(0)) { $0 + UInt128($1) })
+        }
+
+        /// Candidates of the first `cycles` cycles.
+        public func candidates(cycles: Int) -> Int { cycleCandidates.prefix(cycles).reduce(0, +) }
     }
 
     public var directory: String

@@ -122,8 +122,10 @@ public enum Watcher {
     /// 5. a process holds it and nothing changed for longer than ``staleAfter(_:rules:)`` → escalate (`stale_confidence`);
     /// 6. a process holds it, recently updated → wait (`wait_confidence`).
     static func campaignVerdict(_ run: RunSnapshot, _ campaign: RunSnapshot.Campaign, now: Date, rules: WatcherRules) -> Verdict {
-        let done = "\(run.trials.count) of \(campaign.cyclesTotal) cycles (\(campaign.seedsDone) of \(campaign.seedsTotal) seeds)"
-        let found = "\(campaign.candidates) candidate\(campaign.candidates == 1 ? "" : "s") in candidates.jsonl"
+        let cycles = run.trials.count
+        let done = "\(cycles) of \(campaign.cyclesTotal) cycles (\(campaign.seedsDone(cycles: cycles)) of \(campaign.seedsTotal) seeds)"
+        let candidates = campaign.candidates(cycles: cycles)
+        let found = "\(candidates) candidate\(candidates == 1 ? "" : "s") in candidates.jsonl"
         if let last = run.trials.last, campaign.missedCanaries.contains(last.trial) {
             return Verdict(.escalate, rules.canaryMissConfidence, .canaryMiss,
                            "cycle \(last.trial)'s canary was missed: the backend did not find the seed planted for it (hard_bank.txt); \(done), \(found)")

@@ -12,9 +12,9 @@ struct CampaignWatcherTests {
             directory: "night", runStatus: cycles >= total ? "complete" : "running", totalTrials: total, level: .infinity,
             trials: (0..<cycles).map { RunSnapshot.Trial(trial: $0, state: .complete, seconds: 2, finished: now.addingTimeInterval(-quiet)) },
             progressUpdated: cycles == 0 ? nil : now.addingTimeInterval(-quiet), owner: .init(alive: alive, pid: 42))
-        snapshot.campaign = .init(cyclesTotal: total, candidates: candidates, missedCanaries: missed,
-                                  command: "optimize campaign run --champion night --out night", seedsDone: "\(cycles * 2048)",
-                                  seedsTotal: "\(total * 2048)")
+        snapshot.campaign = .init(cyclesTotal: total, cycleSeeds: Array(repeating: 2048, count: cycles),
+                                  cycleCandidates: (0..<cycles).map { $0 == cycles - 1 ? candidates : 0 }, missedCanaries: missed,
+                                  command: "optimize campaign run --champion night --out night", seedsTotal: "\(total * 2048)")
         return snapshot
     }
 
@@ -23,7 +23,7 @@ struct CampaignWatcherTests {
         let running = Watcher.verdict(snapshot(cycles: 3, alive: true), now: now)
         #expect(running.action == .wait)
         #expect(running.rule == .running)
-        #expect(running.reason.contains("3 of 8 cycles"))
+        #expect(running.reason.contains("3 of 8 cycles (6144 of 16384 seeds)"))
         let gone = Watcher.verdict(snapshot(cycles: 3, alive: false), now: now)
         #expect(gone.action == .retry)
         #expect(gone.rule == .killed)
@@ -32,6 +32,10 @@ struct CampaignWatcherTests {
         #expect(done.action == .proceed)
         #expect(done.rule == .campaignComplete)
         #expect(done.reason.contains("2 candidates"))
+        // A replay judges each cycle with what was known then.
+        let replay = Watcher.replay(snapshot(cycles: 8, alive: false, candidates: 2), now: now)
+        #expect(replay.map(\.verdict.action) == Array(repeating: .wait, count: 7) + [.proceed])
+        #expect(replay[3].verdict.reason.contains("4 of 8 cycles (8192 of 16384 seeds); 0 candidates"))
     }
 
     @Test("the last cycle's canary missed → escalate, even when complete; an older miss alone does not")

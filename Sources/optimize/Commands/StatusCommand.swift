@@ -53,7 +53,7 @@ struct StatusCommand: ParsableCommand {
                             ("trial", .integer(trial)), ("at", at.map { .string(Timestamp.string($0)) } ?? .null),
                         ] + Self.members(verdict)).text)
                     } else {
-                        print("after trial \(trial): \(verdict.action.rawValue) (\(String(format: "%.2f", verdict.confidence))) \(verdict.reason)")
+                        print("after \(snapshot.campaign == nil ? "trial" : "cycle") \(trial): \(verdict.action.rawValue) (\(String(format: "%.2f", verdict.confidence))) \(verdict.reason)")
                     }
                 }
                 return
@@ -100,8 +100,8 @@ struct StatusCommand: ParsableCommand {
             ("campaign", snapshot.campaign.map { campaign in
                 .object([
                     ("finished_cycles", .integer(snapshot.trials.count)), ("total_cycles", .integer(campaign.cyclesTotal)),
-                    ("seeds_done", .string(campaign.seedsDone)), ("seeds_total", .string(campaign.seedsTotal)),
-                    ("candidates", .integer(campaign.candidates)), ("missed_canaries", .array(campaign.missedCanaries.map(JSONValue.integer))),
+                    ("seeds_done", .string(campaign.seedsDone(cycles: snapshot.trials.count))), ("seeds_total", .string(campaign.seedsTotal)),
+                    ("candidates", .integer(campaign.candidates(cycles: snapshot.trials.count))), ("missed_canaries", .array(campaign.missedCanaries.map(JSONValue.integer))),
                     ("command", .string(campaign.command)),
                 ])
             } ?? .null),
