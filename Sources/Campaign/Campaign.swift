@@ -69,8 +69,9 @@ public final class Campaign {
                              fix: "give the campaign's history file, unchanged")
         }
         let base = FilePath(directory)
-        if FileManager.default.fileExists(atPath: directory) {
-            guard FileIO.isDirectory(base) else {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
                 throw InputError(.outputDirectoryMismatch, source: directory, problem: "is not a directory",
                                  fix: "give --out a new directory")
             }

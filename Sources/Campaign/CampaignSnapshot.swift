@@ -6,6 +6,13 @@ import WindowSearch
 /// snapshot's trials, ``WindowSearch/RunSnapshot/Campaign`` for the rest), read-only: for
 /// `optimize status DIR`, which applies the same ``WindowSearch/Watcher`` and rules table.
 public enum CampaignSnapshot {
+    /// When the file at `path` was last modified (not following a symlink), or nil.
+    static func modified(_ path: FilePath) -> Date? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path.string),
+              attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
+        return attributes[.modificationDate] as? Date
+    }
+
     /// Whether `directory` holds a campaign (`campaign.json`).
     public static func isCampaign(_ directory: String) -> Bool {
         let path = FilePath(directory).appending(CampaignFiles.campaign)
@@ -38,9 +45,11 @@ public enum CampaignSnapshot {
         let cyclesTotal = Int((seeds.count + UInt128(file.block) - 1) / UInt128(file.block))
         snapshot.totalTrials = cyclesTotal
         var cycles: [CycleRecord] = []
+        var historyRead = false
         do throws(InputError) {
             let path = base.appending(CampaignFiles.history)
             cycles = try Campaign.cycles(in: Journal.read(path, damage: .damagedOutputDirectory).records, path: path.string)
+            historyRead = true
             if cycles.count > cyclesTotal {
                 damage.append(.init(file: CampaignFiles.history, problem: "records \(cycles.count) cycles of a campaign of \(cyclesTotal)"))
             }
@@ -65,10 +74,20 @@ public enum CampaignSnapshot {
         } catch {
             note(CampaignFiles.latestProgress, error)
         }
+        // A cycle writes its progress files once, at its end: while it runs, its sweep's journal
+        // (a line per chunk) and its files are what change.
+        let current = base.appending(CampaignFiles.cycleDirectory(cycles.count))
+        let working = ([CampaignFiles.cycleStart, CampaignFiles.cycleCanary].map { current.appending($0) }
+                       + [SweepJournal.fileName, SweepManifest.fileName, SweepSummary.fileName].map {
+                           current.appending(CampaignFiles.cycleSweep).appending($0)
+                       }).compactMap(modified)
+        if let latest = working.max(), latest > (snapshot.progressUpdated ?? .distantPast) { snapshot.progressUpdated = latest }
         snapshot.campaign = RunSnapshot.Campaign(
             cyclesTotal: cyclesTotal, cycleSeeds: cycles.map { UInt64(clamping: $0.seeds.value) }, cycleCandidates: cycles.map(\.candidates),
             missedCanaries: cycles.filter { $0.canary.recall == 0 }.map(\.cycle), command: file.command, seedsTotal: String(seeds.count))
-        if candidates != snapshot.campaign!.candidates(cycles: cycles.count) {
+        // Candidates are appended before their cycle's record: after a kill between the two there
+        // are more lines than records count, never fewer.
+        if historyRead && candidates < snapshot.campaign!.candidates(cycles: cycles.count) {
             damage.append(.init(file: CampaignFiles.candidates,
                                 problem: "holds \(candidates) candidates where the cycles' records count \(snapshot.campaign!.candidates(cycles: cycles.count))"))
         }

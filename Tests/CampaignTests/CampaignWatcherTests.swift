@@ -60,3 +60,48 @@ struct CampaignWatcherTests {
         #expect(Watcher.verdict(damaged, now: now).rule == .damaged)
     }
 }
+
+@Suite("CampaignSnapshot: a campaign read for the watcher")
+struct CampaignSnapshotTests {
+    @Test("a cycle in progress counts as activity (its sweep's journal), though the progress files change once a cycle")
+    func activityWithinCycle() throws {
+        let directory = try CampaignFixture.scratch()
+        let (path, history) = try CampaignFixture.writeHistory(in: directory)
+        let file = try CampaignFixture.file(historyPath: path, history: history)
+        let out = directory + "/night"
+        do { _ = try Campaign.open(directory: out, file: file, history: history).run(cycles: 1, champion: { CampaignFixture.champion() }) }
+        let afterFirst = try CampaignSnapshot.read(directory: out)
+        let progressTime = try #require(afterFirst.progressUpdated)
+        Thread.sleep(forTimeInterval: 0.05)
+        var seen = 0
+        do {
+            _ = try Campaign.open(directory: out, file: file, history: history)
+                .run(champion: { CampaignFixture.champion() }, shouldStop: { seen += 1; return seen > 2 })
+        }
+        let midway = try CampaignSnapshot.read(directory: out)
+        #expect(midway.trials.count == 1)
+        #expect(try #require(midway.lastActivity) > progressTime)
+        #expect(midway.damage.isEmpty)
+        #expect(midway.campaign?.cyclesTotal == 4)
+        #expect(midway.campaign?.command == file.command)
+        #expect(!midway.owner.alive)
+    }
+
+    @Test("damaged files are listed, not thrown: a torn history line before others, a progress file that is not JSON")
+    func damage() throws {
+        let directory = try CampaignFixture.scratch()
+        let (path, history) = try CampaignFixture.writeHistory(in: directory)
+        let out = directory + "/night"
+        do {
+            _ = try Campaign.open(directory: out, file: try CampaignFixture.file(historyPath: path, history: history), history: history)
+                .run(cycles: 2, champion: { CampaignFixture.champion() })
+        }
+        var text = try String(contentsOfFile: out + "/history.jsonl", encoding: .utf8)
+        text = "0" + text.dropFirst()
+        try Data(text.utf8).write(to: URL(fileURLWithPath: out + "/history.jsonl"))
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: out + "/latest_progress.json"))
+        let snapshot = try CampaignSnapshot.read(directory: out)
+        #expect(Set(snapshot.damage.map(\.file)) == ["history.jsonl", "latest_progress.json"])
+        #expect(Watcher.verdict(snapshot, now: Date()).action == .escalate)
+    }
+}

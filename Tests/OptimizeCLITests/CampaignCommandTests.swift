@@ -34,11 +34,12 @@ struct CampaignCommandTests {
             promotedAt: promotedAt)
     }
 
-    /// Replaces `champions/night.json` as `optimize champion promote` does (atomically).
+    /// Promotes `champion` to `champions/night.json` with the champion library (atomically, the
+    /// previous one kept as `night.json.bak`), as `optimize champion promote` does.
     func writeChampion(_ champion: Champion, in directory: URL) throws {
         let champions = directory.appendingPathComponent("champions")
         try FileManager.default.createDirectory(at: champions, withIntermediateDirectories: true)
-        try AtomicFile.write(champion.fileBytes, to: FilePath(champions.appendingPathComponent("night.json").path))
+        _ = try ChampionStore(directory: FilePath(champions.path)).promote(champion)
     }
 
     func arguments(out: String = "night", block: String = "2048") -> [String] {
