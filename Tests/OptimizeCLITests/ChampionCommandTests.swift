@@ -220,5 +220,16 @@ struct ChampionCommandTests {
         #expect(explicit.status == 40 && explicit.stderr.contains("no champion"), "\(explicit.stderr)")
         // The same champion resumes (completes) it.
         #expect(try run(base).status == 0)
+
+        // Shards made with one champion merge into a sweep that records it; with two champions they do not merge.
+        let sharded = ["sieve", "--draws", "h.json", "--seeds", "0..<4096"]
+        #expect(try run(sharded + ["--champion", "default", "--shard", "0/2", "--out", "s0"]).status == 0)
+        #expect(try run(sharded + ["--champion", "default", "--shard", "1/2", "--out", "s1"]).status == 0)
+        #expect(try run(sharded + ["--champion", "twin", "--shard", "1/2", "--out", "t1"]).status == 0)
+        let merged = try run(["merge", "s0", "s1", "--out", "merged"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let mergedManifest = try object(file: directory.appendingPathComponent("merged/sweep.json"))
+        #expect((mergedManifest["champion"] as? [String: Any])?["source"] as? String == "champions/default.json")
+        #expect(try run(["merge", "s0", "t1", "--out", "mixed"]).status == 40)
     }
 }
