@@ -26,6 +26,7 @@ let targets: [(name: String, modules: [String])] = [
     ("FuzzSearchBounds", ["Sieve", "Study", "WindowSearch"]),
     ("FuzzNumberText", ["Sieve"]),
     ("FuzzWatcherRules", ["Sieve", "WindowSearch"]),
+    ("FuzzChampion", ["Sieve", "WindowSearch"]),
 ]
 
 let package = Package(

@@ -73,7 +73,7 @@ struct ChampionTests {
         let p = loaded.configuration.parameters
         #expect(p.windowSize == 10 && p.offset == 0 && p.skipMin == 0 && p.skipMax == 16 && p.burn == 0)
         #expect(p.forwardThreshold == "0.25" && p.reverseThreshold == "0.25" && p.sessions == .all && p.prng == "xorshift32")
-        #expect(loaded.configuration.modulus == 1000)
+        #expect(loaded.configuration.modulus == 1000 && loaded.configuration.referenceMode && !loaded.configuration.fullReverse)
         let sieve = try loaded.configuration.sieveParameters()
         #expect(sieve.prng.family.name == "xorshift32" && sieve.hasReverse && sieve.skips == 0...16)
     }

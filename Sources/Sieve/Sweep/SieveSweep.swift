@@ -47,6 +47,8 @@ public struct SieveSweep: Sendable {
     /// Checked between the backend's dispatches (and the chance calibration's): once cancelled,
     /// the run ends within a dispatch as ``Outcome/interrupted(_:)``, after its last completed chunk.
     public let cancellation: Cancellation
+    /// The champion the configuration came from (``SweepManifest/champion``); nil when options gave it.
+    public var champion: JSONValue?
 
     public init(
         directory: String, plan: SievePlan, history: DrawHistory, seeds: SeedRange, shard: (index: Int, count: Int)? = nil,
@@ -200,6 +202,16 @@ public struct SieveSweep: Sendable {
                     problem: "holds a sweep with other \(differences.joined(separator: ", "))",
                     fix: "give --out a new directory, or repeat that sweep's exact parameters and history to resume it")
             }
+            guard manifest.champion == champion else {
+                func describe(_ value: JSONValue?) -> String {
+                    guard let value else { return "no champion" }
+                    return "champion \(value["source"]?.string ?? value.text)" + (value["content_hash"]?.string.map { " (SHA-256 \($0.prefix(12))…)" } ?? "")
+                }
+                throw InputError(
+                    .outputDirectoryMismatch, source: directory,
+                    problem: "holds a sweep made with \(describe(manifest.champion)), not \(describe(champion))",
+                    fix: "give --out a new directory, or resume with the configuration that sweep was made with")
+            }
             return (manifest, lock)
         }
         // Empty but for its lock file and temporary files (a kill before sweep.json was written),
@@ -209,7 +221,7 @@ public struct SieveSweep: Sendable {
                              fix: "give --out a new or empty directory")
         }
         let manifest = SweepManifest(identity: identity, historyFile: history.source, chunkSize: try effectiveChunkSize(),
-                                     strategy: plan.strategy.rawValue)
+                                     strategy: plan.strategy.rawValue, champion: champion)
         try SweepFileCoding.write(manifest, to: manifestPath)
         return (manifest, lock)
     }

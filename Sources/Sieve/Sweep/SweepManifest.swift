@@ -13,8 +13,13 @@ public struct SweepManifest: Codable, Sendable {
     public let strategy: String
     public let created: String
     public let version: String
+    /// Where the window configuration came from when the sweep ran with a champion
+    /// (`champion.source`, docs/operations.md §3): `{"source", "name", "content_hash"}`. Absent
+    /// when the options gave it. Not part of the identity (it does not change a result), but a
+    /// resume with another champion is refused all the same (``SieveSweep``).
+    public let champion: JSONValue?
 
-    public init(identity: SweepIdentity, historyFile: String, chunkSize: UInt64, strategy: String) {
+    public init(identity: SweepIdentity, historyFile: String, chunkSize: UInt64, strategy: String, champion: JSONValue? = nil) {
         format = Self.currentFormat
         self.identity = identity
         self.historyFile = historyFile
@@ -23,5 +28,6 @@ public struct SweepManifest: Codable, Sendable {
         self.strategy = strategy
         created = Timestamp.now()
         version = OptimizeVersion.current
+        self.champion = champion
     }
 }

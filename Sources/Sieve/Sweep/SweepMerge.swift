@@ -35,7 +35,8 @@ public enum SweepMerge {
         }
         parts.sort { $0.manifest.identity.shard!.index < $1.manifest.identity.shard!.index }
         for part in parts {
-            guard part.manifest.identity.withShard(nil) == first.manifest.identity.withShard(nil) else {
+            guard part.manifest.identity.withShard(nil) == first.manifest.identity.withShard(nil),
+                  part.manifest.champion == first.manifest.champion else {
                 throw InputError(.outputDirectoryMismatch, source: part.directory,
                                  problem: "is a shard of another sweep than \(first.directory)",
                                  fix: "merge only the shards of one sweep")
@@ -97,7 +98,8 @@ public enum SweepMerge {
             bidirectional: first.summary.bidirectional == nil ? nil : totals.bidirectional,
             chance: first.summary.chance.scaled(to: Double(seedCount)))
         let manifest = SweepManifest(identity: whole, historyFile: first.manifest.historyFile,
-                                     chunkSize: first.manifest.chunkSize, strategy: first.manifest.strategy)
+                                     chunkSize: first.manifest.chunkSize, strategy: first.manifest.strategy,
+                                     champion: first.manifest.champion)
         try SweepFileCoding.write(manifest, to: FilePath(output).appending(SweepManifest.fileName))
         try SweepFileCoding.write(summary, to: FilePath(output).appending(SweepSummary.fileName))
         return summary

@@ -30,11 +30,13 @@ extension Champion {
         /// system's default sieve job (docs/operations.md §3 gives each value's origin).
         ///
         /// Window 10, offset 0, skips 0...16, threshold 0.25 forward and reverse, every session,
-        /// burn 0, xorshift32 with its default shifts, modulus 1000, this tool's exact semantics.
+        /// burn 0, xorshift32 with its default shifts, modulus 1000, in the reference's semantics
+        /// (reference mode): its reverse test reads the window backwards, which runs at offset 0,
+        /// where this tool's own reverse window (the draws before the window) has no draws.
         public static let baseline = Configuration(
             parameters: TrialParameters(windowSize: 10, offset: 0, burn: 0, skipMin: 0, skipMax: 16, forwardThreshold: "0.25",
                                         reverseThreshold: "0.25", sessions: .all, prng: "xorshift32"),
-            modulus: 1000)
+            modulus: 1000, referenceMode: true)
 
         /// The configuration as `champions/NAME.json` writes it: one object, thresholds as numbers.
         public var json: JSONValue {

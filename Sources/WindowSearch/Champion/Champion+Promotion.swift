@@ -35,7 +35,9 @@ extension Champion {
             guard let best = SearchRun.best(of: summary.outcomes) else {
                 throw InputError(.unpromotableTrial, source: run,
                                  problem: "has no complete trial (\(summary.outcomes.count) of \(summary.settings.trials) trials finished, none with a score)",
-                                 fix: "let the search run (`optimize resume \(run)`) until a trial completes, then promote")
+                                 fix: summary.outcomes.count < summary.settings.trials
+                                    ? "let the search go on (`optimize resume \(run)`) until a trial completes, then promote"
+                                    : "search again with other bounds; every trial of this run was pruned or failed")
             }
             outcome = best
         }

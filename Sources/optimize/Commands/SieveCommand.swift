@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sieve
 import SieveMetal
+import WindowSearch
 
 /// `optimize sieve`: the seeds of a range that explain a window of the history.
 struct SieveCommand: ParsableCommand {
@@ -17,23 +18,28 @@ struct SieveCommand: ParsableCommand {
             Survivors stream to --out chunk by chunk. A run killed at any point resumes when the same \
             command is run again, and ends with exactly the files of an uninterrupted run; Ctrl-C \
             stops cleanly after the current chunk. `optimize survivors DIR` exports the survivors.
+
+            With --champion NAME the window, offset, skips, thresholds, burn, sessions, family and \
+            modulus come from the champion DIR/NAME.json (`optimize champion`), or from the baseline \
+            when there is none; those options may not be given with it. sweep.json and the report \
+            record the champion's source.
             """)
 
     @OptionGroup var history: HistoryOptions
 
-    @OptionGroup var family: FamilyOptions
+    @OptionGroup var family: OptionalFamilyOptions
 
     @Option(parsing: .unconditional, help: "k: draws in the forward window.")
-    var window: String
+    var window: String?
 
     @Option(parsing: .unconditional, help: "o: index of the window's first draw in the (filtered) history.")
-    var offset: String
+    var offset: String?
 
     @Option(parsing: .unconditional, help: "kr: draws in the reverse window, just before the forward one (default k).")
     var reverseWindow: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("The skips to test: skip_min...skip_max, or one skip.", valueName: "a...b"))
-    var skip: String
+    var skip: String?
 
     @Option(parsing: .unconditional, help: "τ: the fraction of the window that must match (exact: ⌈τ·k⌉ matches).")
     var threshold: String?
@@ -50,11 +56,11 @@ struct SieveCommand: ParsableCommand {
     @Flag(help: "Test the reverse window over every seed, not only forward survivors (reports reverse-only survivors).")
     var fullReverse = false
 
-    @Option(parsing: .unconditional, help: "b: outputs discarded after seeding, before the history's first draw.")
-    var burn: String = "0"
+    @Option(parsing: .unconditional, help: "b: outputs discarded after seeding, before the history's first draw (default 0).")
+    var burn: String?
 
-    @Option(parsing: .unconditional, help: "M: draws are outputs mod M, 2 ... 2^32.")
-    var modulus: String = "1000"
+    @Option(parsing: .unconditional, help: "M: draws are outputs mod M, 2 ... 2^32 (default 1000).")
+    var modulus: String?
 
     @Flag(help: "The reference system's semantics (offset as an o-step pre-advance, reverse = window backwards, float32 thresholds).")
     var referenceMode = false
@@ -76,8 +82,41 @@ struct SieveCommand: ParsableCommand {
 
     @OptionGroup var backendOptions: BackendOptions
 
+    @Option(help: ArgumentHelp("Sieve with champion NAME's window configuration (the baseline when DIR/NAME.json does not exist).",
+                               valueName: "name"))
+    var champion: String?
+
+    @OptionGroup var championDirectory: ChampionDirectoryOptions
+
+    /// The window options a champion sets, by name, when given.
+    var windowOptionsGiven: [String] {
+        [("--prng", family.prng != nil), ("--param", !family.parameters.isEmpty), ("--window", window != nil),
+         ("--offset", offset != nil), ("--reverse-window", reverseWindow != nil), ("--skip", skip != nil),
+         ("--threshold", threshold != nil), ("--min-matches", minMatches != nil), ("--reverse-threshold", reverseThreshold != nil),
+         ("--reverse-min-matches", reverseMinMatches != nil), ("--full-reverse", fullReverse), ("--burn", burn != nil),
+         ("--modulus", modulus != nil), ("--reference-mode", referenceMode), ("--sessions", history.sessions != nil)]
+            .filter(\.1).map(\.0)
+    }
+
     func validate() throws {
+        if champion == nil {
+            // Without a champion these are required, as ArgumentParser would have it (usage, 64).
+            for (name, value, form) in [("--prng", family.prng, "prng"), ("--window", window, "window"), ("--offset", offset, "offset"),
+                                        ("--skip", skip, "a...b")] where value == nil {
+                throw ValidationError("Missing expected argument '\(name) <\(form)>' (or give --champion NAME)")
+            }
+        }
         try validating { () throws(InputError) in
+            if let champion {
+                try ChampionLoader.checkName(champion)
+                let given = windowOptionsGiven
+                guard given.isEmpty else {
+                    throw InputError(.invalidOption, source: given.joined(separator: ", "),
+                                     problem: "given with --champion \(champion), which sets the window configuration",
+                                     fix: "leave \(given.count == 1 ? "it" : "them") out to sieve with the champion, or leave out --champion to give the configuration yourself")
+                }
+                return
+            }
             guard (threshold == nil) != (minMatches == nil) else {
                 throw InputError(.invalidThreshold, source: "--threshold", problem: threshold == nil ? "no forward threshold given" : "both --threshold and --min-matches given",
                                  fix: "give exactly one of --threshold τ or --min-matches m")
@@ -96,9 +135,18 @@ struct SieveCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let stop = SignalStop()
-            _ = try parseModulus(modulus)
-            let loaded = try history.load()
-            let (plan, seedRange) = try makePlan(history: loaded)
+            let loaded: DrawHistory, plan: SievePlan, seedRange: SeedRange
+            var source: ChampionSource?
+            if let champion {
+                let chosen = try championDirectory.loader.load(champion)
+                source = chosen.source
+                loaded = try history.file.load(sessions: chosen.configuration.parameters.sessions.names)
+                (plan, seedRange) = try championPlan(chosen, history: loaded)
+            } else {
+                _ = try parseModulus(modulus ?? "1000")
+                loaded = try history.load()
+                (plan, seedRange) = try makePlan(history: loaded)
+            }
             let shardSpec = try parseShard()
             if let shardSpec, seedRange.shard(shardSpec.index, of: shardSpec.count) == nil {
                 throw InputError(.invalidOption, source: "--shard", problem: "part \(shardSpec.index)/\(shardSpec.count) of \(seedRange) holds no seed",
@@ -112,8 +160,9 @@ struct SieveCommand: ParsableCommand {
                 throw InputError(.invalidOption, source: "--chunk-size", problem: "0 seeds per chunk", fix: "give at least 1")
             }
             let selection = try backendOptions.select()
-            let sweep = SieveSweep(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec,
+            var sweep = SieveSweep(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec,
                                    backend: selection.backend, chunkSize: size, cancellation: stop.cancellation)
+            sweep.champion = source?.json
             let display = ProgressDisplay(label: "sieve")
             let started = Date()
             var seedsThisRun: UInt128 = 0
@@ -132,7 +181,7 @@ struct SieveCommand: ParsableCommand {
                 let seconds = Date().timeIntervalSince(started)
                 let report = SieveReport(directory: out, plan: plan, history: loaded, seeds: seedRange, shard: shardSpec,
                                          summary: summary, seconds: seconds, seedsThisRun: seedsThisRun,
-                                         backend: selection.name)
+                                         backend: selection.name, champion: source)
                 print(json ? try report.json() : try report.text())
             }
         }
@@ -161,19 +210,32 @@ struct SieveCommand: ParsableCommand {
             reverse = try matches(reverseMinMatches, "--reverse-min-matches")
         }
         let draws = "a number of draws"
-        let window = try parseInteger(window, option: "--window", meaning: draws)
-        let offset = try parseInteger(offset, option: "--offset", meaning: "an index of a draw")
+        let window = try parseInteger(window ?? "", option: "--window", meaning: draws)
+        let offset = try parseInteger(offset ?? "", option: "--offset", meaning: "an index of a draw")
         let reverseWindow = try reverseWindow.map { text throws(InputError) in try parseInteger(text, option: "--reverse-window", meaning: draws) }
         guard offset >= 0 else {
             throw InputError(.windowDoesNotFit, source: "--offset", problem: "offset \(offset) is negative", fix: "give an offset of at least 0")
         }
         let parameters = SieveParameters(
-            prng: configuration, modulus: try parseModulus(modulus), window: window, offset: offset,
-            reverseWindow: reverseWindow, skips: try parseSkipRange(skip), burn: try parseUnsignedInteger(burn, option: "--burn"),
+            prng: configuration, modulus: try parseModulus(modulus ?? "1000"), window: window, offset: offset,
+            reverseWindow: reverseWindow, skips: try parseSkipRange(skip ?? ""), burn: try parseUnsignedInteger(burn ?? "0", option: "--burn"),
             forwardThreshold: forward, reverseThreshold: reverse, reverseScope: fullReverse ? .fullRange : .forwardSurvivors,
             referenceMode: referenceMode)
         let residues = try loaded.residues(modulus: parameters.modulus)
         return (try SievePlan(parameters: parameters, residues: residues, source: loaded.source), seedRange)
+    }
+
+    /// The plan and seeds of a champion's configuration (or the baseline's).
+    func championPlan(_ chosen: LoadedChampion, history loaded: DrawHistory) throws(InputError) -> (SievePlan, SeedRange) {
+        let parameters: SieveParameters
+        do {
+            parameters = try chosen.configuration.sieveParameters()
+        } catch {
+            throw InputError(error.kind, source: "\(chosen.source.source): configuration.\(error.source)", problem: error.problem, fix: error.fix)
+        }
+        let seedRange = try SeedRange.parse(seeds, family: parameters.prng.family)
+        let residues = try loaded.residues(modulus: parameters.modulus)
+        return (try SievePlan(parameters: parameters, residues: residues, source: "\(loaded.source) with \(chosen.source)"), seedRange)
     }
 
     func parseShard() throws(InputError) -> (index: Int, count: Int)? {

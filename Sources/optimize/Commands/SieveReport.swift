@@ -1,5 +1,6 @@
 import Foundation
 import Sieve
+import WindowSearch
 
 /// What `optimize sieve` prints when a sweep is complete.
 struct SieveReport {
@@ -14,6 +15,9 @@ struct SieveReport {
     /// The backend this run used ("cpu", "metal", "metal (emulated)"); a resumed sweep may have
     /// used others before (results are the same on every backend).
     var backend = "cpu"
+    /// The champion the configuration came from (`optimize sieve --champion`); nil when the
+    /// options gave it. Recorded as `champion` (docs/operations.md §3).
+    var champion: ChampionSource?
 
     static let survivorLimit = 10_000
 
@@ -91,6 +95,7 @@ struct SieveReport {
         let document: JSONValue = .object([
             ("status", .string("complete")),
             ("directory", .string(directory)),
+        ] + (champion.map { [("champion", $0.json)] } ?? []) + [
             ("parameters", try parametersJSON()),
             ("counts", .object([
                 ("seeds", .string(summary.seeds)), ("forward", .integer(summary.forward)),
@@ -129,6 +134,7 @@ struct SieveReport {
         ].compactMap { $0 }
         lines.append("  chance model: \(c.model.rawValue) (\(c.reason))")
         lines.append("  backend: \(backend)")
+        if let champion { lines.append("  champion: \(champion)") }
         let (records, total) = try listedSurvivors()
         if total > 0 {
             lines.append("  \(listsBidirectional ? "bidirectional" : "forward") survivors\(total > 20 ? " (first 20 of \(total))" : ""):")
