@@ -50,9 +50,10 @@ extension Campaign {
         var sieveStarted: Date?
         var sieveEnded: Date?
         var seedsThisRun: UInt128 = 0
-        let sweep = SieveSweep(directory: cycleDirectory.appending(CampaignFiles.cycleSweep).string, plan: prepared.plan,
+        var sweep = SieveSweep(directory: cycleDirectory.appending(CampaignFiles.cycleSweep).string, plan: prepared.plan,
                                history: prepared.history, seeds: cycleSeeds, backend: backend, chunkSize: file.chunkSize,
                                chanceSampleSize: file.chanceSampleSize, cancellation: cancellation)
+        sweep.champion = used.loaded.source.json  // sweep.json records it, as `sieve --champion` does
         let ending = try sweep.run(progress: { progress in
             let now = Date()
             if sieveStarted == nil { sieveStarted = now }

@@ -159,6 +159,9 @@ struct CampaignTests {
                                  c.reference.contentHash)
         #expect(Set([a, bHash, cHash]).count == 3)
         #expect(again.cycles.map(\.champion.contentHash) == [a, bHash, cHash, cHash])
+        // Each cycle's sweep.json records the champion it ran with.
+        let manifest = try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: out + "/cycles/000001/sweep/sweep.json"))))
+        #expect(manifest["champion"]?["content_hash"]?.string == bHash)
     }
 
     @Test("a second runner on one directory is refused (runBusy)")
