@@ -72,14 +72,17 @@ extension Campaign {
         if FileIO.size(of: recordPath) != nil {
             record = try Self.read(CycleRecord.self, at: recordPath)  // written before a kill: the history line is what is missing
         } else {
-            let expected = Significance.conservativeExpectation(summary.chance)
-            let observed = summary.bidirectional ?? summary.forward
+            let evidence = CandidateRule.Evidence(prepared.plan)
+            let observed = evidence == .bidirectional ? summary.bidirectional ?? 0 : summary.forward
+            let expected = evidence == .bidirectional ? Significance.conservativeExpectation(summary.chance)
+                                                      : summary.chance.expected(.forward) ?? 0
             let rate: Double? = seedsThisRun > 0 && sieveSeconds > 0 ? Double(seedsThisRun) / sieveSeconds : nil
             record = CycleRecord(
                 cycle: number, range: cycleSeeds.description, first: cycleSeeds.first, last: cycleSeeds.last,
                 seeds: SeedCount(cycleSeeds.count), seconds: Date().timeIntervalSince(began), seedsPerSecond: rate,
                 costPer232SeedsS: rate.map { 4_294_967_296 / $0 }, forwardSurvivors: summary.forward,
-                bidirectionalSurvivors: summary.bidirectional, expectedSurvivors: expected,
+                bidirectionalSurvivors: summary.bidirectional, survivorTest: evidence == .bidirectional ? "bidirectional" : "forward",
+                survivors: observed, expectedSurvivors: expected,
                 survivorsVsChance: expected > 0 ? Double(observed) / expected : nil,
                 survivorsBySkip: tally.bySkip.keys.sorted().map { [$0, tally.bySkip[$0]!] }, candidates: tally.candidates,
                 canary: canary, champion: used.reference, finished: Timestamp.now())
@@ -183,15 +186,17 @@ extension Campaign {
         let contents = try SweepContents(directory: sweepDirectory)
         let p = plan.parameters
         let rule = CandidateRule(alpha: file.alpha, modulus: p.modulus, seeds: cycleSeeds.count, skips: p.skips.count)
-        let draws = plan.forwardDraws.count + (p.hasReverse ? plan.reverseDraws.count : 0)
+        let evidence = CandidateRule.Evidence(plan)
+        let draws = plan.forwardDraws.count + (evidence == .bidirectional ? plan.reverseDraws.count : 0)
         var found: [Candidate] = []
         var bySkip: [Int: Int] = [:]
         try contents.forEach { record in
             let skip: Int, matches: Int
-            if p.hasReverse {
+            switch evidence {
+            case .bidirectional:
                 guard record.passed.contains(.bidirectional) else { return true }
                 (skip, matches) = (Int(record.bidirectionalSkip), Int(record.bidirectionalForward + record.bidirectionalReverse))
-            } else {
+            case .forward:
                 guard record.passed.contains(.forward) else { return true }
                 (skip, matches) = (Int(record.forwardSkip), Int(record.forwardMatches))
             }

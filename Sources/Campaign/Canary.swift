@@ -4,7 +4,8 @@ import Sieve
 /// A cycle's canary (docs/operations.md §2): a small history planted from a known seed with the
 /// cycle's family, window, skips, burn and modulus, sieved on the cycle's backend over a small
 /// range that holds the planted seed. A backend that stops finding planted seeds is seen within a
-/// cycle.
+/// cycle. It is found when it survives as ``CandidateRule/Evidence`` says a genuine seed does:
+/// bidirectionally at the planted skip, or (no reverse test, or reference mode) forward.
 ///
 /// The planted seed, skip and noise come from the cycle number alone, so a resumed cycle plants
 /// the same canary.
@@ -46,16 +47,30 @@ public enum Canary {
         let strictest = max(share(plan.forwardMinimum, of: plan.forwardDraws.count),
                             plan.reverseMinimum.map { share($0, of: plan.reverseDraws.count) } ?? 0)
         let noise = max(0, min(maximumNoise, (1 - strictest) / 2))
-        let history = try PlantedHistory(
-            configuration: p.prng, seed: planted, count: draws, burn: p.burn, skip: skip, modulus: p.modulus,
-            noise: noise > 0 ? .init(fraction: noise, seed: random.next()) : nil)
-        let canaryPlan = try SievePlan(parameters: p, residues: history.draws.map { UInt32(truncatingIfNeeded: $0) },
-                                       source: "the canary of cycle \(cycle)")
+        let noiseSpec: PlantedHistory.Noise? = noise > 0 ? .init(fraction: noise, seed: random.next()) : nil
+        let residues: [UInt32]
+        if p.referenceMode {
+            // Reference mode compares window draw i (history index o + i) with
+            // out_{b + o + (i+1)(s+1)} (docs/semantics.md §7): the window alone is planted, from
+            // a stream burned b + o; the draws around it are never read.
+            let window = try PlantedHistory(configuration: p.prng, seed: planted, count: p.window, burn: p.burn + UInt64(p.offset),
+                                            skip: skip, modulus: p.modulus, noise: noiseSpec)
+            var all = [UInt32](repeating: 0, count: draws)
+            for (i, draw) in window.draws.enumerated() { all[p.offset + i] = UInt32(truncatingIfNeeded: draw) }
+            residues = all
+        } else {
+            let history = try PlantedHistory(configuration: p.prng, seed: planted, count: draws, burn: p.burn, skip: skip,
+                                             modulus: p.modulus, noise: noiseSpec)
+            residues = history.draws.map { UInt32(truncatingIfNeeded: $0) }
+        }
+        let canaryPlan = try SievePlan(parameters: p, residues: residues, source: "the canary of cycle \(cycle)")
         let records = try backend.survivors(of: canaryPlan, seeds: SeedRange(first: first, last: last), cancellation: cancellation)
         let found = records.contains { record in
             guard record.seed == planted else { return false }
-            if p.hasReverse { return record.passed.contains(.bidirectional) && UInt64(record.bidirectionalSkip) == skip }
-            return record.passed.contains(.forward) && UInt64(record.forwardSkip) == skip
+            switch CandidateRule.Evidence(plan) {
+            case .bidirectional: return record.passed.contains(.bidirectional) && UInt64(record.bidirectionalSkip) == skip
+            case .forward: return record.passed.contains(.forward) && UInt64(record.forwardSkip) == skip
+            }
         }
         return CanaryResult(cycle: cycle, first: first, last: last, plantedSeed: planted, plantedSkip: Int(skip),
                             noise: noise, placement: placement.rawValue, recall: found ? 1 : 0)

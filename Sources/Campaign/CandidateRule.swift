@@ -4,11 +4,26 @@ import Sieve
 /// When a survivor is a candidate (docs/operations.md §2, "Candidates"): its matches are
 /// significant at the campaign's level against every hypothesis the cycle tested.
 ///
-/// A survivor with `m` matches over the `n` draws of its windows (forward and reverse) has
+/// A survivor with `m` matches over the `n` draws of its windows (forward and reverse; the forward
+/// window alone in reference mode or without a reverse test: ``Evidence``) has
 /// p = P(X ≥ m), X ~ Binomial(n, 1/M): each draw matches a wrong seed's output with probability
 /// 1/M (outputs uniform over far more than M values). The cycle tested H = seeds × skips
 /// hypotheses; Bonferroni over them makes the survivor a candidate when p · H < α.
 public struct CandidateRule: Sendable, Equatable {
+    /// Which test a genuine seed passes, and so which matches make the evidence.
+    public enum Evidence: Sendable, Equatable {
+        /// Both windows at one skip (docs/semantics.md §4): the forward and reverse matches.
+        case bidirectional
+        /// The forward window: a sieve without a reverse test, or reference mode, whose reverse
+        /// test reads the window backwards (docs/semantics.md §7), which a genuine seed does not
+        /// pass in general.
+        case forward
+
+        public init(_ plan: SievePlan) {
+            self = plan.parameters.hasReverse && !plan.parameters.referenceMode ? .bidirectional : .forward
+        }
+    }
+
     public let alpha: Double
     public let modulus: UInt64
     /// H: seeds × skips of the cycle.

@@ -347,3 +347,42 @@ struct CampaignUnusableChampionTests {
         #expect(log.contains("cannot run this campaign"))
     }
 }
+
+@Suite("Campaign: reference mode")
+struct CampaignReferenceModeTests {
+    static func referenceConfiguration(offset: Int) -> Champion.Configuration {
+        Champion.Configuration(
+            parameters: TrialParameters(windowSize: 20, offset: offset, burn: 0, skipMin: 0, skipMax: 7, forwardThreshold: "0.3",
+                                        reverseThreshold: "0.3", sessions: "all", prng: "java_lcg"),
+            modulus: 1000, referenceMode: true)
+    }
+
+    @Test("the canary is planted in the reference's stream positions and found forward, at offsets 0 and 13", arguments: [0, 13])
+    func canary(offset: Int) throws {
+        let directory = try CampaignFixture.scratch()
+        let (path, history) = try CampaignFixture.writeHistory(in: directory)
+        let campaign = try Campaign.open(directory: directory + "/night", file: try CampaignFixture.file(historyPath: path, history: history),
+                                         history: history)
+        let prepared = try campaign.prepare(Self.referenceConfiguration(offset: offset), seeds: campaign.range(of: 0))
+        #expect(CandidateRule.Evidence(prepared.plan) == .forward)
+        for cycle in 0..<3 {
+            let result = try Canary.run(cycle: cycle, plan: prepared.plan, draws: 60, seeds: 4096, placement: .inside,
+                                        backend: CPUSieveBackend())
+            #expect(result.recall == 1, "cycle \(cycle)")
+        }
+    }
+
+    @Test("a reference-mode champion finds the planted seed (offset 0: the reference's positions are the history's) as a forward candidate")
+    func candidate() throws {
+        let directory = try CampaignFixture.scratch()
+        let (path, history) = try CampaignFixture.writeHistory(in: directory)
+        let campaign = try Campaign.open(directory: directory + "/night", file: try CampaignFixture.file(historyPath: path, history: history),
+                                         history: history)
+        #expect(try campaign.run(champion: { CampaignFixture.champion(Self.referenceConfiguration(offset: 0)) }) == .complete)
+        let lines = try JSONLines.read(FilePath(directory + "/night").appending(CampaignFiles.candidates)).lines
+        #expect(lines.map { $0["seed"]?.uint64 } == [CampaignFixture.plantedSeed])
+        #expect(lines.first?["draws"]?.integer == 20)
+        #expect(campaign.cycles.allSatisfy { $0.survivorTest == "forward" && $0.canary.recall == 1 })
+        #expect(campaign.cycles[1].survivors >= 1)
+    }
+}

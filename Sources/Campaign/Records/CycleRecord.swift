@@ -24,11 +24,15 @@ public struct CycleRecord: Sendable, Equatable, Codable {
     public var forwardSurvivors: Int
     /// Bidirectional survivors (null for a sieve without a reverse window).
     public var bidirectionalSurvivors: Int?
-    /// Survivors chance alone would leave (bidirectional, or forward without a reverse window).
+    /// Which test's survivors the cycle counts (``CandidateRule/Evidence``): `bidirectional`, or
+    /// `forward` (no reverse test, or reference mode).
+    public var survivorTest: String
+    /// The survivors of that test, and those chance alone would leave.
+    public var survivors: Int
     public var expectedSurvivors: Double
     /// Observed over expected survivors (null when chance expects none).
     public var survivorsVsChance: Double?
-    /// Survivors per skip: `[[skip, count], …]`, ascending skips.
+    /// Survivors (of ``survivorTest``) per skip: `[[skip, count], …]`, ascending skips.
     public var survivorsBySkip: [[Int]]
     public var candidates: Int
     public var canary: CanaryResult
@@ -37,7 +41,7 @@ public struct CycleRecord: Sendable, Equatable, Codable {
 
     public init(cycle: Int, range: String, first: UInt64, last: UInt64, seeds: SeedCount, seconds: Double,
                 seedsPerSecond: Double?, costPer232SeedsS: Double?, forwardSurvivors: Int, bidirectionalSurvivors: Int?,
-                expectedSurvivors: Double, survivorsVsChance: Double?, survivorsBySkip: [[Int]], candidates: Int,
+                survivorTest: String, survivors: Int, expectedSurvivors: Double, survivorsVsChance: Double?, survivorsBySkip: [[Int]], candidates: Int,
                 canary: CanaryResult, champion: ChampionReference, finished: String) {
         self.cycle = cycle
         self.range = range
@@ -49,6 +53,8 @@ public struct CycleRecord: Sendable, Equatable, Codable {
         self.costPer232SeedsS = costPer232SeedsS
         self.forwardSurvivors = forwardSurvivors
         self.bidirectionalSurvivors = bidirectionalSurvivors
+        self.survivorTest = survivorTest
+        self.survivors = survivors
         self.expectedSurvivors = expectedSurvivors
         self.survivorsVsChance = survivorsVsChance
         self.survivorsBySkip = survivorsBySkip
@@ -58,13 +64,11 @@ public struct CycleRecord: Sendable, Equatable, Codable {
         self.finished = finished
     }
 
-    /// The survivors the cycle counts: bidirectional, or forward without a reverse window.
-    public var survivors: Int { bidirectionalSurvivors ?? forwardSurvivors }
-
     private enum CodingKeys: String, CodingKey {
         case cycle, range, first, last, seeds, seconds, seedsPerSecond = "seeds_per_second"
         case costPer232SeedsS = "cost_per_2_32_seeds_s", forwardSurvivors = "forward_survivors"
-        case bidirectionalSurvivors = "bidirectional_survivors", expectedSurvivors = "expected_survivors"
+        case bidirectionalSurvivors = "bidirectional_survivors", survivorTest = "survivor_test", survivors
+        case expectedSurvivors = "expected_survivors"
         case survivorsVsChance = "survivors_vs_chance", survivorsBySkip = "survivors_by_skip", candidates, canary, champion, finished
     }
 
@@ -81,6 +85,8 @@ public struct CycleRecord: Sendable, Equatable, Codable {
         try c.encode(JSONValue.number(costPer232SeedsS), forKey: .costPer232SeedsS)
         try c.encode(forwardSurvivors, forKey: .forwardSurvivors)
         try c.encode(bidirectionalSurvivors.map(JSONValue.integer) ?? .null, forKey: .bidirectionalSurvivors)
+        try c.encode(survivorTest, forKey: .survivorTest)
+        try c.encode(survivors, forKey: .survivors)
         try c.encode(expectedSurvivors, forKey: .expectedSurvivors)
         try c.encode(JSONValue.number(survivorsVsChance), forKey: .survivorsVsChance)
         try c.encode(survivorsBySkip, forKey: .survivorsBySkip)
