@@ -170,11 +170,11 @@ public struct RunSnapshot: Sendable {
         let base = FilePath(directory)
         guard FileIO.isDirectory(base) else {
             throw InputError(.invalidRun, source: directory, problem: "no such directory",
-                             fix: "give the --out directory of an `optimize search`")
+                             fix: "give the --out directory of an `optimize search` or an `optimize campaign run`")
         }
         guard FileIO.size(of: base.appending(RunFiles.run)) != nil || FileIO.isSymbolicLink(base.appending(RunFiles.run)) else {
-            throw InputError(.invalidRun, source: directory, problem: "is not a search run (it has no \(RunFiles.run))",
-                             fix: "give the --out directory of an `optimize search`")
+            throw InputError(.invalidRun, source: directory, problem: "is not a search run or a campaign (it has no \(RunFiles.run) or campaign.json)",
+                             fix: "give the --out directory of an `optimize search` or an `optimize campaign run`")
         }
         var damage: [Damage] = []
         func note(_ file: String, _ error: InputError) throws(InputError) {
