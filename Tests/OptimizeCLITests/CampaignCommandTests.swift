@@ -249,7 +249,7 @@ struct CampaignCommandTests {
         #expect(status.stdout.contains("canary was missed"), "\(status.stdout)")
     }
 
-    @Test("environment overrides: OPTIMIZE_CAMPAIGN_BLOCK sets the cycle size; a bad value exits 60 naming the variable, writing nothing")
+    @Test("environment overrides: OPTIMIZE_CAMPAIGN_BLOCK sets the cycle size; a bad value exits 60 naming the variable; bad options and a tampered champion exit before anything is written")
     func environment() throws {
         let directory = try setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -259,6 +259,22 @@ struct CampaignCommandTests {
             #expect(result.stderr.contains(name))
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("night").path))
         }
+        // Bad options and a damaged champion are refused before anything is written.
+        let zero = try Optimize.run(arguments(block: "0"), in: directory)
+        #expect(zero.status == 13, "\(zero.stderr)")
+        #expect(zero.stderr.contains("--block"))
+        let wide = try Optimize.run(["campaign", "run", "--champion", "night", "--draws", "history.json", "--seeds", "0..<2^65",
+                                     "--block", "2048", "--out", "night"], in: directory)
+        #expect(wide.status == 12 || wide.status == 17, "\(wide.stderr)")
+        let championFile = directory.appendingPathComponent("champions/night.json")
+        let good = try Data(contentsOf: championFile)
+        try Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"window_size\": 20", with: "\"window_size\": 21").utf8)
+            .write(to: championFile)
+        let tampered = try Optimize.run(arguments(), in: directory)
+        #expect(tampered.status == 55, "\(tampered.stderr)")
+        #expect(tampered.stderr.contains("content_hash"))
+        try good.write(to: championFile)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("night").path))
         let result = try run(arguments(block: "2048") + ["--cycles", "1"], in: directory, environment: ["OPTIMIZE_CAMPAIGN_BLOCK": "4096"])
         #expect(result.status == 0, "\(result.stderr)")
         let record = json(directory.appendingPathComponent("night/cycles/000000.json"))
