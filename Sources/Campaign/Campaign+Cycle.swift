@@ -84,7 +84,7 @@ extension Campaign {
                 bidirectionalSurvivors: summary.bidirectional, survivorTest: evidence == .bidirectional ? "bidirectional" : "forward",
                 survivors: observed, expectedSurvivors: expected,
                 survivorsVsChance: expected > 0 ? Double(observed) / expected : nil,
-                survivorsBySkip: tally.bySkip.keys.sorted().map { [$0, tally.bySkip[$0]!] }, candidates: tally.candidates,
+                survivorsBySkip: tally.bySkip.keys.sorted().map { .init(skip: $0, survivors: tally.bySkip[$0]!) }, candidates: tally.candidates,
                 canary: canary, champion: used.reference, finished: Timestamp.now())
             try Self.write(record, to: recordPath)
         }

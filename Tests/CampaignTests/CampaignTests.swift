@@ -58,6 +58,9 @@ struct CampaignTests {
         #expect(report["status"]?.string == "complete")
         #expect(report["total_cycles"]?.integer == 4)
         #expect(report["candidates"]?.integer == 1)
+        // The one survivor is the planted seed, at its skip: all of the distribution.
+        #expect(report["distribution"]?["skips"] == .array([.object([("skip", .integer(3)), ("percent", .double(100))])]))
+        #expect(report["survivors"]?.integer == 1)
         #expect(FileManager.default.fileExists(atPath: out + "/logs/campaign.log"))
     }
 

@@ -32,8 +32,19 @@ public struct CycleRecord: Sendable, Equatable, Codable {
     public var expectedSurvivors: Double
     /// Observed over expected survivors (null when chance expects none).
     public var survivorsVsChance: Double?
-    /// Survivors (of ``survivorTest``) per skip: `[[skip, count], …]`, ascending skips.
-    public var survivorsBySkip: [[Int]]
+    /// Survivors (of ``survivorTest``) at one skip.
+    public struct SkipCount: Sendable, Equatable, Codable {
+        public var skip: Int
+        public var survivors: Int
+
+        public init(skip: Int, survivors: Int) {
+            self.skip = skip
+            self.survivors = survivors
+        }
+    }
+
+    /// Survivors per skip, ascending skips (skips without survivors left out).
+    public var survivorsBySkip: [SkipCount]
     public var candidates: Int
     public var canary: CanaryResult
     public var champion: ChampionReference
@@ -41,7 +52,7 @@ public struct CycleRecord: Sendable, Equatable, Codable {
 
     public init(cycle: Int, range: String, first: UInt64, last: UInt64, seeds: SeedCount, seconds: Double,
                 seedsPerSecond: Double?, costPer232SeedsS: Double?, forwardSurvivors: Int, bidirectionalSurvivors: Int?,
-                survivorTest: String, survivors: Int, expectedSurvivors: Double, survivorsVsChance: Double?, survivorsBySkip: [[Int]], candidates: Int,
+                survivorTest: String, survivors: Int, expectedSurvivors: Double, survivorsVsChance: Double?, survivorsBySkip: [SkipCount], candidates: Int,
                 canary: CanaryResult, champion: ChampionReference, finished: String) {
         self.cycle = cycle
         self.range = range

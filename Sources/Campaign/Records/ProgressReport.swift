@@ -40,9 +40,16 @@ public struct ProgressReport: Sendable, Equatable, Codable {
 
     /// Survivors by skip, in percent of all survivors.
     public struct Distribution: Sendable, Equatable, Codable {
+        /// One skip's share.
+        public struct Share: Sendable, Equatable, Codable {
+            public var skip: Int
+            public var percent: Double
+        }
+
+        /// What is distributed, in words.
         public var of: String
-        /// `[[skip, percent], …]`, ascending skips.
-        public var percent: [[Double]]
+        /// Ascending skips; skips without survivors left out.
+        public var skips: [Share]
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -110,11 +117,11 @@ public struct ProgressReport: Sendable, Equatable, Codable {
         recentCanaryRecall = recent.recall
         recentSurvivorsVsChance = recent.versusChance
         var bySkip: [Int: Int] = [:]
-        for cycle in cycles { for pair in cycle.survivorsBySkip where pair.count == 2 { bySkip[pair[0], default: 0] += pair[1] } }
+        for cycle in cycles { for count in cycle.survivorsBySkip { bySkip[count.skip, default: 0] += count.survivors } }
         let total = bySkip.values.reduce(0, +)
         distribution = Distribution(
             of: "survivors by skip, percent of all survivors",
-            percent: bySkip.keys.sorted().map { [Double($0), total == 0 ? 0 : 100 * Double(bySkip[$0]!) / Double(total)] })
+            skips: bySkip.keys.sorted().map { .init(skip: $0, percent: total == 0 ? 0 : 100 * Double(bySkip[$0]!) / Double(total)) })
         champion = cycles.last?.champion
     }
 
