@@ -64,6 +64,11 @@ public final class Campaign {
                             backend: SieveBackend = CPUSieveBackend()) throws(InputError) -> Campaign {
         try file.validate()
         let seeds = try file.seedRange()
+        let cycles = (seeds.count + UInt128(file.block) - 1) / UInt128(file.block)
+        guard cycles <= UInt128(1) << 48 else {
+            throw InputError(.invalidOption, source: "--block", problem: "\(file.block) seeds per cycle cut \(seeds) into \(cycles) cycles",
+                             fix: "give a block of at least \(seeds.count >> 48) seeds (at most 2^48 cycles)")
+        }
         guard history.checksum == file.history.sha256 else {
             throw InputError(.outputDirectoryMismatch, source: history.source, problem: "is not the history the campaign was made for",
                              fix: "give the campaign's history file, unchanged")

@@ -42,7 +42,7 @@ public enum CampaignSnapshot {
             snapshot.damage = damage
             return snapshot
         }
-        let cyclesTotal = Int((seeds.count + UInt128(file.block) - 1) / UInt128(file.block))
+        let cyclesTotal = Int(clamping: (seeds.count + UInt128(file.block) - 1) / UInt128(file.block))
         snapshot.totalTrials = cyclesTotal
         var cycles: [CycleRecord] = []
         var historyRead = false

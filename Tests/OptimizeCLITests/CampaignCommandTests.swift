@@ -211,6 +211,10 @@ struct CampaignCommandTests {
         let running = try Optimize.run(["status", "night"], in: directory)
         #expect(running.status == 2, "\(running.stdout)\(running.stderr)")
         #expect(running.stdout.hasPrefix("wait (confidence 0.60): running: 1 of 8 cycles"), "\(running.stdout)")
+        // A second runner on the same directory is refused, changing nothing.
+        let second = try Optimize.run(arguments(), in: directory)
+        #expect(second.status == 53, "\(second.stderr)")
+        #expect(second.stderr.contains("another optimize process is writing this campaign"))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let gone = try Optimize.run(["status", "night", "--json"], in: directory)
