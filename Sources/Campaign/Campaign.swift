@@ -125,6 +125,7 @@ public final class Campaign {
         for name in [CampaignFiles.logs, CampaignFiles.cycles] {
             try FileIO.makeDirectory(base.appending(name))
         }
+        Self.removeTemporaries(in: base.appending(CampaignFiles.cycles))  // a kill while a cycle record was written
         log = RunLog(path: base.appending(CampaignFiles.log).string, limit: 5 << 20, backups: 3)
         try log.check()
         journal = try Journal(appendingTo: base.appending(CampaignFiles.history), damage: .damagedOutputDirectory)
