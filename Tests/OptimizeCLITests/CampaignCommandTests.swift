@@ -184,7 +184,7 @@ struct CampaignCommandTests {
         let directory = try setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
         let campaign = directory.appendingPathComponent("night")
-        let process = try start(arguments() + ["--cycles", "3"], in: directory, environment: ["OPTIMIZE_CAMPAIGN_PAUSE": "1.5"])
+        let process = try start(arguments() + ["--cycles", "3"], in: directory, environment: ["OPTIMIZE_CAMPAIGN_PAUSE": "3"])
         #expect(waitForCycles(1, in: campaign))
         let replacement = Self.champion(window: 16, promotedAt: "2026-12-02T02:00:00.000+00:00")
         try writeChampion(replacement, in: directory)
