@@ -98,12 +98,24 @@ extension Campaign {
         return record
     }
 
-    /// `offered`, or when it cannot sieve this campaign (another family too narrow for the seeds,
+    /// `offered`, or when it cannot sieve this campaign (another generator than the campaign's,
     /// sessions or a window the history does not have) the previous cycle's champion, said in the
     /// log: a champion promoted for another history must not stop a campaign at 3 a.m. The first
     /// cycle has no previous champion: its error stops the campaign.
+    ///
+    /// The generator (family and its parameters) is the first cycle's for the whole campaign: the
+    /// seeds swept so far are that generator's, so a champion of another family (or the baseline,
+    /// when the champion's file is removed) would leave a range half swept for each.
     func usableChampion(_ offered: CycleChampion, seeds cycleSeeds: SeedRange) throws -> CycleChampion {
         do {
+            if let first = try firstChampion() {
+                let (campaign, champion) = (first.configuration, offered.configuration)
+                if campaign.parameters.prng != champion.parameters.prng || campaign.prngParameters != champion.prngParameters {
+                    throw InputError(.invalidChampion, source: "\(offered.loaded.source)",
+                                     problem: "sieves \(champion.parameters.prng), but this campaign sweeps \(campaign.parameters.prng)'s seeds",
+                                     fix: "promote a champion of \(campaign.parameters.prng) for this campaign, or start another campaign (--out) for the other family")
+                }
+            }
             _ = try prepare(offered.configuration, seeds: cycleSeeds)
             return offered
         } catch {
@@ -111,6 +123,12 @@ extension Campaign {
             say("the champion \(offered.loaded.source) cannot run this campaign (\(error)); keeping \(previous.loaded.source)")
             return previous
         }
+    }
+
+    /// The champion the first finished cycle started with: it fixes the campaign's generator.
+    func firstChampion() throws(InputError) -> CycleChampion? {
+        guard let first = cycles.first else { return nil }
+        return try Self.read(CycleStart.self, at: path(CampaignFiles.cycleDirectory(first.cycle)).appending(CampaignFiles.cycleStart)).champion
     }
 
     /// The champion the last finished cycle started with.

@@ -349,6 +349,26 @@ struct CampaignUnusableChampionTests {
         let log = try String(contentsOfFile: directory + "/night/logs/campaign.log", encoding: .utf8)
         #expect(log.contains("cannot run this campaign"))
     }
+
+    @Test("a champion of another family, or the baseline once the file is removed, is not swapped in: the seeds swept are the first cycle's family's")
+    func anotherFamily() throws {
+        let directory = try CampaignFixture.scratch()
+        let (path, history) = try CampaignFixture.writeHistory(in: directory)
+        let file = try CampaignFixture.file(historyPath: path, history: history)
+        var other = CampaignFixture.configuration()
+        other.parameters.prng = "lcg32"  // fits the window and the seeds: only the family differs
+        var current = CampaignFixture.champion()
+        let campaign = try Campaign.open(directory: directory + "/night", file: file, history: history)
+        #expect(try campaign.run(cycles: 1, champion: { current }) == .cyclesDone)
+        current = CampaignFixture.champion(other)
+        #expect(try campaign.run(cycles: 1, champion: { current }) == .cyclesDone)
+        current = CycleChampion(.baseline(name: "night"))
+        #expect(try campaign.run(cycles: 1, champion: { current }) == .cyclesDone)
+        #expect(campaign.cycles.map(\.champion.contentHash) == Array(repeating: CampaignFixture.hashA, count: 3))
+        let log = try String(contentsOfFile: directory + "/night/logs/campaign.log", encoding: .utf8)
+        #expect(log.contains("sieves lcg32, but this campaign sweeps java_lcg's seeds"))
+        #expect(log.contains("sieves xorshift32, but this campaign sweeps java_lcg's seeds"))
+    }
 }
 
 @Suite("Campaign: reference mode")
