@@ -36,7 +36,10 @@ struct SelfTestTests {
         let sizing = try #require(report.checks.first { $0.id == "dispatch-sizing" })
         // The emulated device's times are the CPU's: the check reports them and skips the limit.
         #expect(sizing.status == (report.backend == "metal (emulated)" ? .skipped : .pass), "\(sizing.summary)")
-        #expect(sizing.summary.hasPrefix("2 dispatches") || report.backend == "metal", "\(sizing.summary)")
+        // At least one dispatch per workload ran (how many depends on whether the plan's class
+        // table was already sieved, by this process, for another caller).
+        let dispatches = sizing.figures.first { $0.key == "dispatches" }?.value
+        #expect(dispatches.map { if case .integer(let n) = $0 { n >= 1 } else { false } } == true, "\(sizing.summary)")
     }
 
     @Test("a backend that loses its survivors fails the planted seeds and the reference, and the verdict says to report it")
