@@ -32,6 +32,12 @@ struct StrictShaderCompileTests {
         }
     }
 
+    @Test("every negative fixture states each check's verdict in its header")
+    func fixtureHeaders() {
+        #expect(MSLFixture.incomplete.isEmpty, "fixtures without a complete header: \(MSLFixture.incomplete)")
+        #expect(MSLFixture.all.count >= 10, "Tests/Fixtures/msl-negative lost its fixtures")
+    }
+
     @Test("each fixture gets the strict compile's verdict its header states", arguments: MSLFixture.all)
     func strictVerdict(_ fixture: MSLFixture) throws {
         try #require(MSLChecks.onPath("clang") != nil, Comment(rawValue: MSLChecks.missingClang))
