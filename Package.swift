@@ -112,20 +112,14 @@ let package = Package(
 
         // MARK: - Unit test bundles
 
-        // Random sieve configurations shared by the test targets.
-        .target(
-            name: "_SieveTestSupport",
-            dependencies: ["Sieve"],
-            path: "Tests/_SieveTestSupport"
-        ),
         .testTarget(
             name: "SieveTests",
-            dependencies: ["Sieve", "_SieveTestSupport"],
+            dependencies: ["Sieve"],
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "SieveMetalTests",
-            dependencies: ["SieveMetal", "Sieve", "_MetalEmulation", "_SieveKernelsCPU", "_SieveTestSupport"]
+            dependencies: ["SieveMetal", "Sieve", "_MetalEmulation", "_SieveKernelsCPU"]
         ),
         .testTarget(
             name: "OptimizeSupportTests",

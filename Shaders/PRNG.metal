@@ -57,6 +57,7 @@ inline void generate_outputs(thread const PrngParams &p, ulong seed, ulong burn,
 }
 
 /// Thread gid writes out_{burn + (j+1)(skip+1)}, j < count, of seed seed_first + gid.
+// msl-lint: private-memory-budget 2560
 kernel void prng_generate(constant GenerateArgs &args [[buffer(0)]],
                           device ulong *outputs [[buffer(1)]],
                           uint gid [[thread_position_in_grid]]) {
@@ -118,6 +119,7 @@ inline void state_prev(thread const PrngParams &p, device PrngState *state) {
 }
 
 /// Thread gid stores the state right after seeding with seed_first + gid.
+// msl-lint: private-memory-budget 64
 kernel void prng_state_init(constant StateArgs &args [[buffer(0)]],
                             device PrngState *states [[buffer(1)]],
                             uint gid [[thread_position_in_grid]]) {
@@ -132,6 +134,7 @@ kernel void prng_state_init(constant StateArgs &args [[buffer(0)]],
 }
 
 /// Advances each state by one step and writes that step's output.
+// msl-lint: private-memory-budget 64
 kernel void prng_state_next(constant StateArgs &args [[buffer(0)]],
                             device PrngState *states [[buffer(1)]],
                             device ulong *outputs [[buffer(2)]],
@@ -146,6 +149,7 @@ kernel void prng_state_next(constant StateArgs &args [[buffer(0)]],
 }
 
 /// Moves each state back by one step (invertible families only).
+// msl-lint: private-memory-budget 64
 kernel void prng_state_prev(constant StateArgs &args [[buffer(0)]],
                             device PrngState *states [[buffer(1)]],
                             uint gid [[thread_position_in_grid]]) {
@@ -159,6 +163,7 @@ kernel void prng_state_prev(constant StateArgs &args [[buffer(0)]],
 }
 
 /// Advances each state by `steps` single steps, one `next` at a time.
+// msl-lint: private-memory-budget 64
 kernel void prng_state_step(constant StateArgs &args [[buffer(0)]],
                             device PrngState *states [[buffer(1)]],
                             uint gid [[thread_position_in_grid]]) {
@@ -174,6 +179,7 @@ kernel void prng_state_step(constant StateArgs &args [[buffer(0)]],
 
 /// Advances each state by `steps` with the family's `discard`: one O(log n) jump for the affine
 /// families and philox4x32, single steps for the others.
+// msl-lint: private-memory-budget 64
 kernel void prng_state_jump(constant StateArgs &args [[buffer(0)]],
                             device PrngState *states [[buffer(1)]],
                             uint gid [[thread_position_in_grid]]) {

@@ -11,6 +11,7 @@ using namespace metal;
 #include "SieveBody.h"
 
 /// The strided sieve, for the jump families (lcg32, java_lcg, minstd, pcg32, philox4x32).
+// msl-lint: private-memory-budget 128
 kernel void sieve_strided(constant SieveArgs &args [[buffer(0)]],
                           device const uint *draws [[buffer(1)]],
                           device atomic_uint *counter [[buffer(2)]],
@@ -36,6 +37,7 @@ kernel void sieve_strided(constant SieveArgs &args [[buffer(0)]],
 }
 
 /// The streamed sieve, for every family: one pass over each seed's stream.
+// msl-lint: private-memory-budget 8704
 kernel void sieve_streamed(constant SieveArgs &args [[buffer(0)]],
                            device const uint *draws [[buffer(1)]],
                            device atomic_uint *counter [[buffer(2)]],

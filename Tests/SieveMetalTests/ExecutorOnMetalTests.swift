@@ -2,7 +2,6 @@ import Foundation
 import Sieve
 import SieveMetal
 import Testing
-import _SieveTestSupport
 
 #if canImport(Metal)
 @preconcurrency import Metal

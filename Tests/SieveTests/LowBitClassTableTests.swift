@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import Sieve
-import _SieveTestSupport
 
 /// The class table decides which (seed, skip) pairs are never counted: it must be exact, and every
 /// chunk of a sweep, however small, must use it.

@@ -1,6 +1,5 @@
 import Sieve
 import Testing
-import _SieveTestSupport
 
 @Suite("The sieve against its plain oracle")
 struct SieveOracleTests {

@@ -46,7 +46,8 @@ enum ExitStatus {
 
     /// Every status once, in order, with all of its meanings: `--help`'s list, which scripts read.
     static var summary: String {
-        let named = table.map { ($0.code, $0.name) } + [(usage, "command-line usage"), (internalError, "internal error")]
+        let named = [(selfTestFailed, "selftest: a check failed")] + table.map { ($0.code, $0.name) }
+            + [(usage, "command-line usage"), (internalError, "internal error")]
         var names: [Int32: [String]] = [:]
         for (code, name) in named where !(names[code]?.contains(name) ?? false) { names[code, default: []].append(name) }
         return names.keys.sorted().map { "\($0) \(names[$0]!.joined(separator: " or "))" }.joined(separator: "; ")
@@ -54,6 +55,9 @@ enum ExitStatus {
 
     /// A command line ArgumentParser cannot parse.
     static let usage: Int32 = 64
+
+    /// `optimize selftest` ran and a check failed: the machine's verdict, not an error in the input.
+    static let selfTestFailed: Int32 = 5
 }
 
 /// Runs a command body, turning input errors into one line on standard error and their exit status.

@@ -1,9 +1,15 @@
-// Random sieve configurations shared by the test targets that hold backends to the oracle and to
-// each other (SieveTests, SieveMetalTests).
-
-import Sieve
-
 /// A random sieve configuration, its history and seed range; printed when a comparison fails.
+///
+/// The tests hold the backends to the oracle and to each other on these (SieveTests,
+/// SieveMetalTests), and `optimize selftest` holds a new machine's backend to its reference on
+/// them: small seed ranges over every family, moduli from 2 to 2^32, reverse windows, reference
+/// mode, pruned and plain seed sets, some with a planted seed.
+///
+/// ```swift
+/// var random = SplitMix64(seed: 1)
+/// let c = try RandomSieveCase.make(&random)
+/// #expect(try backend.survivors(of: c.plan, seeds: c.seeds) == (try SieveOracle.survivors(of: c.plan, seeds: c.seeds)))
+/// ```
 public struct RandomSieveCase: CustomStringConvertible {
     public let plan: SievePlan
     public let seeds: SeedRange
