@@ -25,6 +25,9 @@ struct MonitorCommand: ParsableCommand {
     @Option(help: "Seconds between redraws (0.1 to 3600).")
     var interval: String = "2"
 
+    @Option(help: "A JSON file of watcher rules overriding the defaults, as for `optimize status` (staleness too).")
+    var rules: String?
+
     /// The interval's seconds, or a bad option error naming it.
     static func seconds(_ text: String) throws(InputError) -> Double {
         guard let value = Double(text), value.isFinite, value >= 0.1, value <= 3600 else {
@@ -45,9 +48,13 @@ struct MonitorCommand: ParsableCommand {
 
     func run() throws {
         let seconds = try Self.seconds(interval)
+        var rules = WatcherRules.defaults
+        try reportingErrors {
+            rules = try self.rules.map { path throws(InputError) in try WatcherRules.read(path: path) } ?? .defaults
+        }
         if once {
             let terminal = TerminalCapabilities.standardOutput
-            let frame = MonitorFrame(panels: runs.map { MonitorPanel.read($0, now: Date()) }, now: Date(), rules: .defaults,
+            let frame = MonitorFrame(panels: runs.map { MonitorPanel.read($0, now: Date(), rules: rules) }, now: Date(), rules: rules,
                                      terminal: terminal, interactive: false, interval: seconds)
             print(frame.render(width: terminal.width).joined(separator: "\n"))
             return
@@ -56,9 +63,9 @@ struct MonitorCommand: ParsableCommand {
         defer { screen.restore() }
         while !screen.shouldStop {
             let now = Date()
-            let panels = runs.map { MonitorPanel.read($0, now: now) }
+            let panels = runs.map { MonitorPanel.read($0, now: now, rules: rules) }
             if screen.shouldStop { break }
-            let frame = MonitorFrame(panels: panels, now: now, rules: .defaults, terminal: screen.terminal,
+            let frame = MonitorFrame(panels: panels, now: now, rules: rules, terminal: screen.terminal,
                                      interactive: screen.readsKeys, interval: seconds)
             screen.draw(frame.render(width: screen.terminal.width))
             if screen.wait(seconds) { screen.clear() }

@@ -36,7 +36,7 @@ struct MonitorFrame {
     /// The frame's lines before fitting.
     func lines() -> [Line] {
         var lines = [Line("optimize monitor  \(Timestamp.string(now))  \(panels.count) run\(panels.count == 1 ? "" : "s")"
-                          + (interactive ? "  every \(Self.number(interval)) s; q quits" : ""), .bold)]
+                          + (interactive ? "  every \(String(format: "%g", interval)) s; q quits" : ""), .bold)]
         for panel in panels {
             lines.append(Line(""))
             switch panel {
@@ -76,7 +76,7 @@ struct MonitorFrame {
         let badge = stale ? "STALE, " : ""
         var lines = [Line("\(run.directory)  [\(badge)\(verdict.action.rawValue.uppercased()) \(String(format: "%.2f", verdict.confidence))]  \(verdict.reason)", colour)]
         if stale, let age {
-            lines.append(Line("  STALE: no change for \(ProgressDisplay.duration(age)) (limit \(ProgressDisplay.duration(limit)): max(3 min, 3 x slowest recent trial))", .red))
+            lines.append(Line("  STALE: no change for \(ProgressDisplay.duration(age)) (limit \(ProgressDisplay.duration(limit)): max(\(Self.number(rules.minimumStalenessSeconds)) s, \(Self.number(rules.stalenessFactor)) x slowest recent trial))", .red))
         }
         for damage in run.damage.dropFirst() { lines.append(Line("  also damaged: \(damage.file): \(damage.problem)", .red)) }
 

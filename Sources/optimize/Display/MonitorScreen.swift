@@ -18,6 +18,9 @@ final class MonitorScreen {
     private var saved: termios?
     private var framesDrawn = 0
 
+    /// Signals that end the monitor: Ctrl-C, `kill`, the terminal closing.
+    private static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
+
     /// Set by the signal handlers; read by the loop.
     private static let resized = Atomic<Bool>(false)
     private static let stopped = Atomic<Bool>(false)
@@ -28,8 +31,13 @@ final class MonitorScreen {
         _ = Self.resized.load(ordering: .relaxed)
         _ = Self.stopped.load(ordering: .relaxed)
         signal(SIGWINCH) { _ in MonitorScreen.resized.store(true, ordering: .relaxed) }
-        signal(SIGINT) { _ in MonitorScreen.stopped.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in MonitorScreen.stopped.store(true, ordering: .relaxed) }
+        for number in Self.stopSignals { signal(number) { _ in MonitorScreen.stopped.store(true, ordering: .relaxed) } }
+        // A parent may hand over these signals blocked (a program started from a thread that
+        // blocks them): unblocked on this thread, they interrupt the wait at once.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for number in Self.stopSignals + [SIGWINCH] { sigaddset(&handled, number) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
         if readsKeys {
             var settings = termios()
             if tcgetattr(STDIN_FILENO, &settings) == 0 {
@@ -96,9 +104,7 @@ final class MonitorScreen {
         if terminal.isTerminal { write("\u{1B}[?25h") }
         if var saved { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
         saved = nil
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-        signal(SIGWINCH, SIG_DFL)
+        for number in Self.stopSignals + [SIGWINCH] { signal(number, SIG_DFL) }
     }
 
     private func write(_ text: String) {
