@@ -98,5 +98,10 @@ struct Tmux {
         return rows
     }
 
-    func kill() { _ = try? tmux(["kill-server"]) }
+    /// Ends the server and removes its socket file (tmux leaves it behind when killed).
+    func kill() {
+        _ = try? tmux(["kill-server"])
+        let base = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(base)/tmux-\(getuid())/\(socket)")
+    }
 }
