@@ -112,6 +112,41 @@ struct MonitorCommandTests {
         #expect(moving.contains { $0.count == 99 && $0.hasSuffix("~") }, "\(moving)")
     }
 
+    @Test("the sieve's progress line in a 60-column terminal, LANG=C: cut to the pane, an ASCII bar, moving within chunks, no trail")
+    func sieveProgressLine() throws {
+        _ = try Tmux.required()
+        let directory = try Optimize.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let generated = try Optimize.run(["generate", "--prng", "java_lcg", "--seed", "777", "--count", "80", "--skip", "3", "--burn", "11",
+                                          "--noise", "0.2", "--noise-seed", "9", "--out", "h.json"], in: directory)
+        #expect(generated.status == 0, "\(generated.stderr)")
+        // An odd modulus: no low-bit class table, the sweep starts at once. Three chunks of 4M seeds.
+        let arguments = ["sieve", "--draws", "h.json", "--prng", "java_lcg", "--window", "10", "--offset", "30", "--reverse-window", "10",
+                         "--skip", "0...6", "--min-matches", "2", "--reverse-min-matches", "1", "--burn", "11", "--modulus", "1001",
+                         "--seeds", "0..<12000000", "--chunk-size", "4000000", "--out", "sweep"]
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(shell(arguments, in: directory, lang: "C") + " > result.txt; echo \"sieve exited $?\"; sleep 60", width: 60)
+        var shares: Set<String> = []
+        var moving: [String] = []
+        let rows = try tmux.wait(seconds: 120) { rows in
+            for row in rows where row.hasPrefix("sieve [") {
+                moving.append(row)
+                if let match = row.firstMatch(of: #/\] +([0-9.]+)%/#) { shares.insert(String(match.output.1)) }
+            }
+            return rows.contains { $0.hasPrefix("sieve exited") }
+        }
+        #expect(rows.contains("sieve exited 0"), "\(rows)")
+        // From the progress line on (the backend's line before it is a plain message, wrapped at 60).
+        let drawn = text(Array(rows.drop { !$0.hasPrefix("sieve [") }))
+        #expect(drawn.allSatisfy { $0.count < 60 }, "\(drawn.map(\.count))")
+        #expect(drawn.count == 2 && drawn.first?.hasPrefix("sieve [") == true, "\(rows)")  // the sieve's line, the exit
+        #expect(moving.allSatisfy { $0.count <= 59 && $0.unicodeScalars.allSatisfy(\.isASCII) }, "\(moving)")
+        #expect(moving.contains { $0.hasPrefix("sieve [#") && $0.hasSuffix("~") }, "\(moving)")
+        // Shares other than the checkpoints' (0, 33.3, 66.7, 100): the bar moved within a chunk.
+        #expect(!shares.subtracting(["0.0", "33.3", "66.7", "100.0"]).isEmpty, "\(shares)")
+    }
+
     @Test("--once: one frame and exit 0; without a terminal or with NO_COLOR no escape codes; LANG=C or TERM=dumb gives ASCII bars and arrows")
     func onceColourAndASCII() throws {
         _ = try Tmux.required()
