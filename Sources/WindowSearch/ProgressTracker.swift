@@ -16,6 +16,7 @@ public struct ProgressFile: Encodable, Sendable {
         enum CodingKeys: String, CodingKey {
             case trial, params, elapsedSeconds = "elapsed_seconds", seedsDone = "seeds_done", seedsTotal = "seeds_total"
             case fraction, chunksDone = "chunks_done", forwardSoFar = "forward_so_far", bidirectionalSoFar = "bidirectional_so_far"
+            case seedsSwept = "seeds_swept", seedsPerSecond = "seeds_per_second"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -30,6 +31,11 @@ public struct ProgressFile: Encodable, Sendable {
             try c.encode(sieve.chunksDone, forKey: .chunksDone)
             try c.encode(sieve.forward, forKey: .forwardSoFar)
             try c.encode(sieve.bidirectional, forKey: .bidirectionalSoFar)
+            // Within the chunk in progress too (a monitor's bar moves between checkpoints), and the
+            // rate this process sweeps at.
+            try c.encode(String(sieve.seedsSwept), forKey: .seedsSwept)
+            try c.encode(JSONValue.number(elapsedSeconds > 0 ? Double(sieve.seedsSweptThisRun) / elapsedSeconds : nil),
+                         forKey: .seedsPerSecond)
         }
     }
 

@@ -27,15 +27,25 @@ public struct RunSnapshot: Sendable {
         public var seconds: Double?
         /// When it finished, when timed.
         public var finished: Date?
+        /// Its bidirectional survivors (complete trials).
+        public var bidirectional: Int?
+        /// The bidirectional survivors chance alone would leave (the expectation its p-value is of).
+        public var expectedBidirectional: Double?
+        /// Its p-value (complete trials).
+        public var pValue: Double?
 
         public init(trial: Int, state: TrialState, score: Double? = nil, claimsSignificance: Bool = false,
-                    seconds: Double? = nil, finished: Date? = nil) {
+                    seconds: Double? = nil, finished: Date? = nil, bidirectional: Int? = nil,
+                    expectedBidirectional: Double? = nil, pValue: Double? = nil) {
             self.trial = trial
             self.state = state
             self.score = score
             self.claimsSignificance = claimsSignificance
             self.seconds = seconds
             self.finished = finished
+            self.bidirectional = bidirectional
+            self.expectedBidirectional = expectedBidirectional
+            self.pValue = pValue
         }
     }
 
@@ -100,6 +110,45 @@ public struct RunSnapshot: Sendable {
         public func candidates(cycles: Int) -> Int { cycleCandidates.prefix(cycles).reduce(0, +) }
     }
 
+    /// What `progress.json` says of the run's pace and its trial in progress (``Live``).
+    public struct Live: Sendable, Equatable {
+        /// The trial being sieved, when one is.
+        public var currentTrial: Int?
+        /// Its sieve: seeds swept (within the chunk in progress too), of how many, and how fast.
+        public var seedsSwept: Double?
+        public var seedsTotal: Double?
+        public var seedsPerSecond: Double?
+        /// Seconds the trial in progress has run.
+        public var currentSeconds: Double?
+        public var trialsPerHour: Double?
+        /// Seconds to the last trial, at the mean trial time.
+        public var etaSeconds: Double?
+
+        public init(currentTrial: Int? = nil, seedsSwept: Double? = nil, seedsTotal: Double? = nil, seedsPerSecond: Double? = nil,
+                    currentSeconds: Double? = nil, trialsPerHour: Double? = nil, etaSeconds: Double? = nil) {
+            self.currentTrial = currentTrial
+            self.seedsSwept = seedsSwept
+            self.seedsTotal = seedsTotal
+            self.seedsPerSecond = seedsPerSecond
+            self.currentSeconds = currentSeconds
+            self.trialsPerHour = trialsPerHour
+            self.etaSeconds = etaSeconds
+        }
+
+        /// The fields of a `progress.json` (``ProgressFile``); missing ones stay `nil`.
+        public init(progressFile json: JSONValue) {
+            func number(_ value: JSONValue?) -> Double? { value?.number ?? value?.string.flatMap { Double($0) } }
+            let current = json["current_trial"]
+            currentTrial = current?["trial"]?.integer
+            seedsSwept = number(current?["seeds_swept"]) ?? number(current?["seeds_done"])
+            seedsTotal = number(current?["seeds_total"])
+            seedsPerSecond = number(current?["seeds_per_second"])
+            currentSeconds = number(current?["elapsed_seconds"])
+            trialsPerHour = number(json["trials_per_hour"])
+            etaSeconds = number(json["eta_seconds"])
+        }
+    }
+
     public var directory: String
     /// A campaign's facts; nil for a search run.
     public var campaign: Campaign?
@@ -114,6 +163,8 @@ public struct RunSnapshot: Sendable {
     public var progressUpdated: Date?
     public var owner: Owner
     public var damage: [Damage]
+    /// What `progress.json` says beyond its time (absent before the first trial starts).
+    public var live: Live?
 
     public init(directory: String, runStatus: String, totalTrials: Int, level: Double, trials: [Trial],
                 progressUpdated: Date?, owner: Owner, damage: [Damage] = []) {
@@ -188,7 +239,7 @@ public struct RunSnapshot: Sendable {
                                    progressUpdated: nil, owner: owner(of: directory))
         let settings: SearchSettings
         do {
-            let runFile = try RunFile.read(directory: directory)
+            let runFile = try RetryingRead.attempt { () throws(InputError) in try RunFile.read(directory: directory) }
             settings = try SearchSettings(runFile: runFile, source: base.appending(RunFiles.run).string)
             snapshot.runStatus = runFile.status
         } catch {
@@ -202,7 +253,7 @@ public struct RunSnapshot: Sendable {
         var outcomes: [TrialOutcome] = []
         do {
             let path = base.appending(RunFiles.journal)
-            let contents = try Journal.read(path, damage: .damagedOutputDirectory)
+            let contents = try RetryingRead.attempt { () throws(InputError) in try Journal.read(path, damage: .damagedOutputDirectory) }
             outcomes = try SearchRun.outcomes(in: contents.records, path: path.string, bounds: settings.bounds)
             if outcomes.count > settings.trials {
                 damage.append(Damage(file: RunFiles.journal, problem: "records \(outcomes.count) trials of a run of \(settings.trials)"))
@@ -215,41 +266,35 @@ public struct RunSnapshot: Sendable {
         if let best = SearchRun.best(of: outcomes), let file = best.survivorFile {
             let sweep = ((directory as NSString).appendingPathComponent(file) as NSString).deletingLastPathComponent
             do {
-                try SweepContents(directory: sweep, promisedBytes: best.survivorBytes ?? 0,
-                                  promisedBy: "trial \(best.trial)'s record in \(RunFiles.journal)", readingLegacy: true).verify()
+                try RetryingRead.attempt { () throws(InputError) in
+                    try SweepContents(directory: sweep, promisedBytes: best.survivorBytes ?? 0,
+                                      promisedBy: "trial \(best.trial)'s record in \(RunFiles.journal)", readingLegacy: true).verify()
+                }
             } catch {
                 try note(RunFiles.trialDirectory(best.trial), error)
             }
         }
         var timings: [TrialTiming] = []
-        do { timings = try TrialTiming.read(directory: base) } catch { try note(RunFiles.timings, error) }
+        do { timings = try RetryingRead.attempt { () throws(InputError) in try TrialTiming.read(directory: base) } } catch {
+            try note(RunFiles.timings, error)
+        }
         let durations = TrialTiming.durations(timings)
         var finished: [Int: Date] = [:]
         for timing in timings { if let date = Timestamp.date(timing.finished) { finished[timing.trial] = date } }
         snapshot.trials = outcomes.map { outcome in
             Trial(trial: outcome.trial, state: outcome.state, score: outcome.score,
                   claimsSignificance: outcome.significance?.claims ?? false,
-                  seconds: durations[outcome.trial], finished: finished[outcome.trial])
+                  seconds: durations[outcome.trial], finished: finished[outcome.trial], bidirectional: outcome.counts?.bidirectional,
+                  expectedBidirectional: outcome.significance?.expected, pValue: outcome.significance?.pValue)
         }
 
-        // progress.json: absent before the first trial starts; when there, it must be a progress file.
         do throws(InputError) {
-            if let bytes = try FileIO.contents(of: base.appending(RunFiles.progress), followingLinks: false) {
-                let json = try parse(bytes, file: RunFiles.progress)
-                guard let text = json["updated_at"]?.string, let date = Timestamp.date(text) else {
-                    throw InputError(.damagedOutputDirectory, source: RunFiles.progress,
-                                     problem: "has no updated_at time", fix: "resume the run: it rewrites the file")
-                }
-                snapshot.progressUpdated = date
-            }
+            (snapshot.progressUpdated, snapshot.live) = try readProgress(directory: directory)
         } catch {
             try note(RunFiles.progress, error)
         }
-        // best.json: rewritten after every trial (a kill may leave it a trial behind, never torn).
-        do {
-            if let bytes = try FileIO.contents(of: base.appending(RunFiles.best), followingLinks: false) {
-                _ = try parse(bytes, file: RunFiles.best)
-            }
+        do throws(InputError) {
+            _ = try RetryingRead.json(FilePath(directory).appending(RunFiles.best), file: RunFiles.best)
         } catch {
             try note(RunFiles.best, error)
         }
@@ -257,11 +302,29 @@ public struct RunSnapshot: Sendable {
         return snapshot
     }
 
-    private static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> JSONValue {
-        do { return try JSONReader.parse(bytes) } catch {
-            throw InputError(.damagedOutputDirectory, source: file, problem: "is not valid JSON (\(error))",
-                             fix: "resume the run: it rewrites the file")
+    /// What a run's replaced files say: `progress.json` (absent before the first trial starts; when
+    /// there, a progress file with its time) and `best.json` (rewritten after every trial: a kill
+    /// may leave it a trial behind, never torn). Each is read through ``RetryingRead``, so a file
+    /// being replaced never shows as damage.
+    ///
+    /// - Throws: ``InputError`` `damagedOutputDirectory` whose source is the file's name
+    ///   (`progress.json`, `best.json`) when one stays unreadable, invalid or without its time.
+    public static func readLiveFiles(directory: String) throws(InputError) -> (progressUpdated: Date?, live: Live?, best: JSONValue?) {
+        let (updated, live) = try readProgress(directory: directory)
+        let best = try RetryingRead.json(FilePath(directory).appending(RunFiles.best), file: RunFiles.best)
+        return (updated, live, best)
+    }
+
+    /// `progress.json`'s time and ``Live`` fields, `nil` when there is none (see ``readLiveFiles(directory:)``).
+    static func readProgress(directory: String) throws(InputError) -> (Date?, Live?) {
+        guard let json = try RetryingRead.json(FilePath(directory).appending(RunFiles.progress), file: RunFiles.progress) else {
+            return (nil, nil)
         }
+        guard let text = json["updated_at"]?.string, let date = Timestamp.date(text) else {
+            throw InputError(.damagedOutputDirectory, source: RunFiles.progress,
+                             problem: "has no updated_at time", fix: "resume the run: it rewrites the file")
+        }
+        return (date, Live(progressFile: json))
     }
 
     /// Whether a process holds `run.lock` (or `lockName`): probed with a shared, non-blocking `flock` on the file

@@ -14,8 +14,8 @@ struct Optimize: ParsableCommand {
         subcommands: [
             PRNGsCommand.self, GenerateCommand.self, SieveCommand.self, SurvivorsCommand.self, MergeCommand.self,
             BenchCommand.self, StudyCommand.self, AskCommand.self, TellCommand.self,
-            SearchCommand.self, ResumeCommand.self, CampaignCommand.self, SummarizeCommand.self, StatusCommand.self, ExportCommand.self,
-            ChampionCommand.self, MigrateCommand.self, SelfTestCommand.self,
+            SearchCommand.self, ResumeCommand.self, CampaignCommand.self, SummarizeCommand.self, StatusCommand.self, MonitorCommand.self,
+            ExportCommand.self, ChampionCommand.self, MigrateCommand.self, SelfTestCommand.self,
         ]
     )
 

@@ -11,11 +11,21 @@ public protocol SieveBackend: Sendable {
     /// second once `cancellation` is cancelled. A ``SieveDispatchBackend`` checks between its
     /// executor's dispatches; any other backend checks before it starts.
     func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation) throws -> [SurvivorRecord]
+
+    /// The same, telling `meter` how far it got within `seeds` as it goes (a
+    /// ``SieveDispatchBackend``: after each dispatch; any other backend: once, at the end).
+    func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation, meter: SieveMeter?) throws -> [SurvivorRecord]
 }
 
 extension SieveBackend {
     public func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation) throws -> [SurvivorRecord] {
         try cancellation.check()
         return try survivors(of: plan, seeds: seeds)
+    }
+
+    public func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation, meter: SieveMeter?) throws -> [SurvivorRecord] {
+        let records = try survivors(of: plan, seeds: seeds, cancellation: cancellation)
+        meter?.advanced(done: seeds.count, of: seeds.count)
+        return records
     }
 }

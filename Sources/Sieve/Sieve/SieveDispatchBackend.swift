@@ -30,4 +30,9 @@ extension SieveDispatchBackend {
     public func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation) throws -> [SurvivorRecord] {
         try SieveExecutor(backend: self, cancellation: cancellation).survivors(of: plan, seeds: seeds)
     }
+
+    /// The same, telling `meter` of each dispatch done.
+    public func survivors(of plan: SievePlan, seeds: SeedRange, cancellation: Cancellation, meter: SieveMeter?) throws -> [SurvivorRecord] {
+        try SieveExecutor(backend: self, cancellation: cancellation, meter: meter).survivors(of: plan, seeds: seeds)
+    }
 }

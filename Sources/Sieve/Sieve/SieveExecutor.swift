@@ -34,6 +34,8 @@ public struct SieveExecutor: Sendable {
     public var maximumDispatchSeeds: UInt64
     /// Checked before every dispatch (the class table's too).
     public var cancellation: Cancellation
+    /// Told of each finished top-level dispatch of ``run(_:seeds:tracing:)`` (not the class table's).
+    public var meter: SieveMeter?
 
     /// How long a dispatch may take when the run can be cancelled: the time a stop request waits.
     public static let dispatchSecondsWhenCancellable = 0.25
@@ -42,10 +44,12 @@ public struct SieveExecutor: Sendable {
     public static let firstDispatchSteps: UInt64 = 1 << 26
 
     public init(backend: any SieveDispatchBackend, pruneLowBitClasses: Bool? = nil,
-                maximumDispatchSeeds: UInt64 = SieveExecutor.maximumGridSeeds, cancellation: Cancellation = .never) {
+                maximumDispatchSeeds: UInt64 = SieveExecutor.maximumGridSeeds, cancellation: Cancellation = .never,
+                meter: SieveMeter? = nil) {
         precondition(maximumDispatchSeeds >= 1)
         self.backend = backend
         self.cancellation = cancellation
+        self.meter = meter
         self.pruneLowBitClasses = pruneLowBitClasses ?? backend.pruneLowBitClasses
         self.maximumDispatchSeeds = min(maximumDispatchSeeds, Self.maximumGridSeeds)
     }
@@ -109,8 +113,11 @@ public struct SieveExecutor: Sendable {
         guard pruneLowBitClasses, let classes = plan.lowBitClasses else { return nil }
         if let cached = LowBitClassTable.cached(for: plan) { return cached }
         guard seeds.count >= UInt128(4) << UInt128(classes.classBits) else { return nil }
-        // Timed as `.tables`; its own dispatches count as `.kernel` (PhaseTimer's nesting).
-        return try PhaseTimer.measure(.tables, { try LowBitClassTable.table(for: plan, sievedBy: self) })
+        // Timed as `.tables`; its own dispatches count as `.kernel` (PhaseTimer's nesting). Its
+        // runs are not the caller's seeds: the meter is left out.
+        var sieving = self
+        sieving.meter = nil
+        return try PhaseTimer.measure(.tables, { try LowBitClassTable.table(for: plan, sievedBy: sieving) })
     }
 
     // MARK: - The rules
@@ -205,6 +212,7 @@ public struct SieveExecutor: Sendable {
                 }
             }
             remaining -= UInt128(seeds)
+            meter?.advanced(done: count - remaining, of: count)
             if remaining > 0 { start += seeds * stride }
             run.index += 1
         }

@@ -17,16 +17,26 @@ public struct SieveSweep: Sendable {
     public static let survivorFileName = "survivors.bin"
     public static let defaultChunkSize: UInt64 = 1 << 22
 
-    /// Where a sweep stands after a chunk.
+    /// Where a sweep stands after a chunk (a checkpoint), or within one.
     public struct Progress: Sendable {
         public let chunksDone: Int
+        /// Seeds of the chunks written (checkpointed): what a resume keeps.
         public let seedsDone: UInt128
         public let seedsTotal: UInt128
+        /// Survivors of the chunks written (the chunk in progress is not counted until written).
         public let forward: Int
         public let reverse: Int
         public let bidirectional: Int
-        /// Seeds swept by this process (not counting chunks done before a resume).
+        /// Seeds swept by this process (not counting chunks done before a resume), of the chunks written.
         public let seedsThisRun: UInt128
+        /// Seeds swept so far, the chunk in progress's finished dispatches included: ``seedsDone``
+        /// at a checkpoint, more within a chunk. For displays only (a kill drops the chunk in progress).
+        public let seedsSwept: UInt128
+        /// Whether a chunk was just written (else: progress within the chunk in progress).
+        public let isCheckpoint: Bool
+
+        /// Seeds swept by this process, the chunk in progress's finished dispatches included.
+        public var seedsSweptThisRun: UInt128 { seedsThisRun + (seedsSwept - seedsDone) }
     }
 
     public enum Outcome: Sendable {
@@ -82,14 +92,16 @@ public struct SieveSweep: Sendable {
     /// Runs (or resumes) the sweep.
     ///
     /// - Parameters:
-    ///   - progress: called after every chunk written, and once before the first.
+    ///   - progress: called after every chunk written (``Progress/isCheckpoint``), once before the
+    ///     first, and within a chunk after each of the backend's dispatches (on this thread).
     ///   - shouldStop: checked after every chunk; `true` ends the run cleanly (``Outcome/interrupted(_:)``).
     ///     Within a chunk, ``cancellation`` stops it between dispatches, with the same outcome.
     /// - Throws: ``InputError`` when the directory holds another run or cannot be written.
     public func run(progress: (Progress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> Outcome {
         var reached: Progress?
         do {
-            return try sweep(progress: { reached = $0; progress($0) }, shouldStop: { shouldStop() || cancellation.isCancelled })
+            return try sweep(progress: { if $0.isCheckpoint { reached = $0 }; progress($0) },
+                             shouldStop: { shouldStop() || cancellation.isCancelled })
         } catch is SieveCancelled {
             // Stopped inside a chunk (or the chance calibration): nothing of it was written.
             return .interrupted(reached!)
@@ -117,17 +129,29 @@ public struct SieveSweep: Sendable {
         let chunks = Int((total + UInt128(chunkSize) - 1) / UInt128(chunkSize))
         var last = entries.last
         var doneThisRun: UInt128 = 0
-        func report(_ chunk: Int) -> Progress {
+        func report(_ chunk: Int, sweptInChunk: UInt128 = 0) -> Progress {
             let done = chunk == chunks ? total : UInt128(chunk) * UInt128(chunkSize)
             return Progress(chunksDone: chunk, seedsDone: done, seedsTotal: total, forward: last?.forward ?? 0,
-                            reverse: last?.reverse ?? 0, bidirectional: last?.bidirectional ?? 0, seedsThisRun: doneThisRun)
+                            reverse: last?.reverse ?? 0, bidirectional: last?.bidirectional ?? 0, seedsThisRun: doneThisRun,
+                            seedsSwept: done + sweptInChunk, isCheckpoint: sweptInChunk == 0)
         }
         progress(report(entries.count))
         for chunk in entries.count..<chunks {
             if shouldStop() { return .interrupted(report(chunk)) }
             let first = swept.first + UInt64(UInt128(chunk) * UInt128(chunkSize))
             let last64 = UInt128(swept.last - first) < UInt128(chunkSize) ? swept.last : first + chunkSize - 1
-            let records = try backend.survivors(of: plan, seeds: SeedRange(first: first, last: last64), cancellation: cancellation)
+            let chunkSeeds = UInt128(last64 - first) + 1
+            // Within the chunk: the share of its dispatches done, in seeds (short of the whole
+            // chunk, which counts once written). The meter lives only as long as this call.
+            let records = try withoutActuallyEscaping(progress) { progress in
+                let meter = SieveMeter { done, of in
+                    guard of > 0, done < of else { return }
+                    let swept = UInt128(Double(chunkSeeds) * (Double(done) / Double(of)))
+                    if swept > 0 { progress(report(chunk, sweptInChunk: min(swept, chunkSeeds - 1))) }
+                }
+                return try backend.survivors(of: plan, seeds: SeedRange(first: first, last: last64), cancellation: cancellation,
+                                             meter: meter)
+            }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(records.count * SurvivorRecord.encodedSize)
             for record in records { bytes += record.encoded }

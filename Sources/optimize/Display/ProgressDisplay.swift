@@ -9,8 +9,14 @@ import Darwin
 
 /// Shows a sweep's progress on standard error: a bar redrawn in place on a terminal, a plain line
 /// every few seconds otherwise (logs, pipes, CI).
+///
+/// The sweep reports within chunks too (``SieveSweep/Progress/seedsSwept``), so the bar moves between
+/// checkpoints. On a terminal the line is cut to the terminal's width (asked at every redraw, so a
+/// resize is followed) and never wraps; the bar is ASCII unless the locale and `TERM` show Unicode
+/// (``TerminalCapabilities``).
 final class ProgressDisplay {
-    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let terminal = TerminalCapabilities.standardError
+    private var isTerminal: Bool { terminal.isTerminal }
     private let started = Date()
     private var lastShown = Date.distantPast
     private let label: String
@@ -24,19 +30,20 @@ final class ProgressDisplay {
         guard finished || now.timeIntervalSince(lastShown) >= interval else { return }
         lastShown = now
         let elapsed = max(now.timeIntervalSince(started), 1e-9)
-        let rate = Double(progress.seedsThisRun) / elapsed
-        let fraction = progress.seedsTotal == 0 ? 1 : Double(progress.seedsDone) / Double(progress.seedsTotal)
-        let remaining = Double(progress.seedsTotal - progress.seedsDone)
+        let rate = Double(progress.seedsSweptThisRun) / elapsed
+        let fraction = progress.seedsTotal == 0 ? 1 : Double(progress.seedsSwept) / Double(progress.seedsTotal)
+        let remaining = Double(progress.seedsTotal - progress.seedsSwept)
         let eta = rate > 0 ? Self.duration(remaining / rate) : "?"
         let counts = "survivors \(progress.forward) forward, \(progress.bidirectional) bidirectional"
-        let seeds = "\(Self.count(Double(progress.seedsDone)))/\(Self.count(Double(progress.seedsTotal))) seeds"
+        let seeds = "\(Self.count(Double(progress.seedsSwept)))/\(Self.count(Double(progress.seedsTotal))) seeds"
         let speed = "\(Self.count(rate)) seeds/s"
         if isTerminal {
-            let width = 24
-            let filled = Int(fraction * Double(width))
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            let line = "\r\(label) [\(bar)] \(String(format: "%5.1f", fraction * 100))% \(seeds) \(speed) ETA \(eta) \(counts)"
-            FileHandle.standardError.write(Data((line + "\u{1B}[K" + (finished ? "\n" : "")).utf8))
+            let width = terminal.width
+            // The bar shrinks on narrow terminals; the last column stays free (no pending wrap).
+            let barWidth = max(4, min(24, width / 5))
+            let bar = terminal.bar(fraction, width: barWidth)
+            let line = "\(label) [\(bar)] \(String(format: "%5.1f", fraction * 100))% \(seeds) \(speed) ETA \(eta) \(counts)"
+            FileHandle.standardError.write(Data(("\r" + terminal.fit(line, width: width - 1) + "\u{1B}[K" + (finished ? "\n" : "")).utf8))
         } else {
             let line = "\(label): \(String(format: "%.1f", fraction * 100))% \(seeds), \(speed), ETA \(eta), \(counts)\n"
             FileHandle.standardError.write(Data(line.utf8))

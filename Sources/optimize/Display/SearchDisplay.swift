@@ -12,8 +12,14 @@ import Darwin
 
 /// Shows a search's progress on standard error: on a terminal, one line redrawn in place (trial,
 /// the trial's sieve, the best so far); otherwise a line per trial and every few seconds.
+///
+/// On a terminal every line is cut to its width (asked at every redraw: a resize is followed) so
+/// that it never wraps into a trail of broken lines, and the sieve's share moves within chunks
+/// (``SieveSweep/Progress/seedsSwept``); the bar is ASCII unless the terminal shows Unicode
+/// (``TerminalCapabilities``).
 final class SearchDisplay {
-    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let terminal = TerminalCapabilities.standardError
+    private var isTerminal: Bool { terminal.isTerminal }
     private let total: Int
     private var finished: Int
     private var best: TrialOutcome?
@@ -66,9 +72,9 @@ final class SearchDisplay {
         lastShown = now
         var sieve = "starting"
         if let progress {
-            let fraction = progress.seedsTotal == 0 ? 1 : Double(progress.seedsDone) / Double(progress.seedsTotal)
-            sieve = String(format: "%5.1f%%", fraction * 100)
-                + " \(ProgressDisplay.count(Double(progress.seedsDone)))/\(ProgressDisplay.count(Double(progress.seedsTotal))) seeds"
+            let fraction = progress.seedsTotal == 0 ? 1 : Double(progress.seedsSwept) / Double(progress.seedsTotal)
+            sieve = terminal.bar(fraction, width: 10) + String(format: " %5.1f%%", fraction * 100)
+                + " \(ProgressDisplay.count(Double(progress.seedsSwept)))/\(ProgressDisplay.count(Double(progress.seedsTotal))) seeds"
                 + ", \(progress.bidirectional) bidirectional"
                 + (progress.seedsDone == progress.seedsTotal ? ", calibrating chance" : "")
         }
@@ -78,7 +84,9 @@ final class SearchDisplay {
 
     private func line(_ text: String, final: Bool) {
         if isTerminal {
-            FileHandle.standardError.write(Data(("\r" + text + "\u{1B}[K" + (final ? "\n" : "")).utf8))
+            // The last column stays free: a line that fills it leaves the cursor waiting to wrap.
+            let fitted = terminal.fit(text, width: terminal.width - 1)
+            FileHandle.standardError.write(Data(("\r" + fitted + "\u{1B}[K" + (final ? "\n" : "")).utf8))
             open = !final
         } else {
             FileHandle.standardError.write(Data((text + "\n").utf8))

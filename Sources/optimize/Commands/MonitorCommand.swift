@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Sieve
+import WindowSearch
+
+/// `optimize monitor RUN...`: a live terminal view of one or more search runs (README, "Monitoring a run").
+struct MonitorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "monitor",
+        abstract: "A live terminal view of search runs: verdict, trials, best trial, pace, the trial in progress, the last 10 trials.",
+        discussion: """
+            Reads each run read-only every --interval seconds and redraws in place on a terminal (plain frames \
+            separated by a blank line otherwise); q or Ctrl-C ends it. A run is STALE when it says it is running \
+            and nothing changed for longer than max(3 minutes, 3 x its slowest recent trial). A missing, damaged \
+            or unreadable directory shows as such in its panel and the monitor keeps running. --once prints one \
+            frame and exits 0, whatever the runs' state (use `optimize status` for a verdict as an exit status).
+            """)
+
+    @Argument(help: "The runs' directories (the --out of `optimize search`).")
+    var runs: [String]
+
+    @Flag(help: "Print one frame and exit (for scripts).")
+    var once = false
+
+    @Option(help: "Seconds between redraws (0.1 to 3600).")
+    var interval: String = "2"
+
+    @Option(help: "A JSON file of watcher rules overriding the defaults, as for `optimize status` (staleness too).")
+    var rules: String?
+
+    /// The interval's seconds, or a bad option error naming it.
+    static func seconds(_ text: String) throws(InputError) -> Double {
+        guard let value = Double(text), value.isFinite, value >= 0.1, value <= 3600 else {
+            throw InputError(.invalidOption, source: "--interval", problem: "is '\(text)', not a number of seconds from 0.1 to 3600",
+                             fix: "give --interval SECONDS, such as 2")
+        }
+        return value
+    }
+
+    func validate() throws {
+        try validating { () throws(InputError) in
+            _ = try Self.seconds(interval)
+            if runs.isEmpty {
+                throw InputError(.invalidOption, source: "RUN", problem: "missing", fix: "give one or more run directories")
+            }
+        }
+    }
+
+    func run() throws {
+        let seconds = try Self.seconds(interval)
+        var rules = WatcherRules.defaults
+        try reportingErrors {
+            rules = try self.rules.map { path throws(InputError) in try WatcherRules.read(path: path) } ?? .defaults
+        }
+        if once {
+            let terminal = TerminalCapabilities.standardOutput
+            let frame = MonitorFrame(panels: runs.map { MonitorPanel.read($0, now: Date(), rules: rules) }, now: Date(), rules: rules,
+                                     terminal: terminal, interactive: false, interval: seconds)
+            print(frame.render(width: terminal.width).joined(separator: "\n"))
+            return
+        }
+        let screen = MonitorScreen()
+        defer { screen.restore() }
+        while !screen.shouldStop {
+            let now = Date()
+            let panels = runs.map { MonitorPanel.read($0, now: now, rules: rules) }
+            if screen.shouldStop { break }
+            let frame = MonitorFrame(panels: panels, now: now, rules: rules, terminal: screen.terminal,
+                                     interactive: screen.readsKeys, interval: seconds)
+            screen.draw(frame.render(width: screen.terminal.width))
+            if screen.wait(seconds) { screen.clear() }
+        }
+    }
+}
