@@ -63,7 +63,7 @@ struct MonitorCommandTests {
         #expect(try tmux.variable("cursor_flag") == "1")
     }
 
-    @Test("Ctrl-C ends the monitor too (exit 0), and a missing directory or a campaign directory shows as not a search run in its panel")
+    @Test("Ctrl-C ends the monitor too (exit 0); a missing directory shows as not a search run, a campaign without campaign.json as a damaged campaign")
     func interruptAndOtherDirectories() throws {
         _ = try Tmux.required()
         let directory = try search.setUp()
@@ -74,11 +74,11 @@ struct MonitorCommandTests {
         let tmux = Tmux()
         defer { tmux.kill() }
         try tmux.start(shell(["monitor", "missing", "run", "campaign"], in: directory) + "; echo \"monitor exited $?\"; sleep 60")
-        var rows = try tmux.wait { $0.contains { $0.hasPrefix("campaign  [NOT A SEARCH RUN]") } }
+        var rows = try tmux.wait { $0.contains { $0.hasPrefix("campaign  [CAMPAIGN ESCALATE") } }
         #expect(rows.contains("missing  [NOT A SEARCH RUN]"), "\(rows)")
         #expect(rows.contains("  missing: no such directory"), "\(rows)")
         #expect(rows.contains { $0.hasPrefix("run  [PROCEED 0.95]") }, "\(rows)")
-        #expect(rows.contains { $0.hasPrefix("  a campaign directory (latest_progress.json)") }, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("campaign  [CAMPAIGN ESCALATE 1.00]  campaign.json ") }, "\(rows)")
         try tmux.send(keys: "C-c")
         rows = try tmux.wait(seconds: 10) { $0.contains("monitor exited 0") }
         #expect(rows.contains("monitor exited 0"), "\(rows)")

@@ -3,20 +3,22 @@ import Foundation
 import Sieve
 import WindowSearch
 
-/// `optimize monitor RUN...`: a live terminal view of one or more search runs (README, "Monitoring a run").
+/// `optimize monitor RUN...`: a live terminal view of one or more search runs and campaigns (README, "Monitoring a run").
 struct MonitorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor",
-        abstract: "A live terminal view of search runs: verdict, trials, best trial, pace, the trial in progress, the last 10 trials.",
+        abstract: "A live terminal view of search runs and campaigns: verdict, progress, pace, the trial or cycle in progress, recent results.",
         discussion: """
             Reads each run read-only every --interval seconds and redraws in place on a terminal (plain frames \
             separated by a blank line otherwise); q or Ctrl-C ends it. A run is STALE when it says it is running \
-            and nothing changed for longer than max(3 minutes, 3 x its slowest recent trial). A missing, damaged \
+            and nothing changed for longer than max(3 minutes, 3 x its slowest recent trial); a campaign (the \
+            --out of `optimize campaign run`) shows cycles, seeds, canary recall, candidates and hard negatives, \
+            and is STALE by the same rule over its cycles and the running cycle's sweep journal. A missing, damaged \
             or unreadable directory shows as such in its panel and the monitor keeps running. --once prints one \
             frame and exits 0, whatever the runs' state (use `optimize status` for a verdict as an exit status).
             """)
 
-    @Argument(help: "The runs' directories (the --out of `optimize search`).")
+    @Argument(help: "The runs' directories (the --out of `optimize search` or `optimize campaign run`).")
     var runs: [String]
 
     @Flag(help: "Print one frame and exit (for scripts).")

@@ -1,3 +1,4 @@
+import Campaign
 import Foundation
 import Sieve
 import WindowSearch
@@ -41,7 +42,7 @@ struct MonitorFrame {
             lines.append(Line(""))
             switch panel {
             case .search(let snapshot, let verdict): lines += searchLines(snapshot, verdict)
-            case .campaign(let directory): lines += campaignLines(directory: directory)
+            case .campaign(let view, let verdict): lines += campaignLines(view, verdict)
             case .unreadable(let directory, let problem):
                 lines.append(Line("\(directory)  [NOT A SEARCH RUN]", .yellow))
                 lines.append(Line("  \(problem)"))
@@ -50,10 +51,92 @@ struct MonitorFrame {
         return lines
     }
 
-    /// A campaign's panel: where the campaign monitor's lines go (``MonitorPanel/campaign(directory:)``).
-    func campaignLines(directory: String) -> [Line] {
-        [Line("\(directory)  [NOT A SEARCH RUN]", .yellow),
-         Line("  a campaign directory (\(MonitorPanel.campaignMarker)): this monitor shows search runs only")]
+    /// A campaign's panel (README, "Monitoring a run"): the watcher's verdict, cycles and seeds,
+    /// pace, the cycle in progress, canary recall, candidates, hard negatives, the last 10 cycles.
+    func campaignLines(_ view: CampaignView, _ verdict: Verdict) -> [Line] {
+        let run = view.snapshot
+        let report = view.report
+        // The same rule as a search's: a cycle's seconds are its trial's (CampaignSnapshot), and
+        // its activity includes the cycle's sweep journal while the cycle runs.
+        let (stale, age, limit) = Self.staleness(run, now: now, rules: rules)
+        let colour: TerminalCapabilities.Colour = switch verdict.action {
+        case .proceed: .green
+        case .wait: stale ? .red : .bold
+        case .retry: .yellow
+        case .escalate: .red
+        }
+        var lines = [Line("\(run.directory)  [\(stale ? "STALE, " : "")CAMPAIGN \(verdict.action.rawValue.uppercased()) "
+                          + "\(String(format: "%.2f", verdict.confidence))]  \(verdict.reason)", colour)]
+        if stale, let age {
+            // "slowest cycle": of the last 10, as for a search's trials; shorter, to fit 80 columns.
+            lines.append(Line("  STALE: no change for \(ProgressDisplay.duration(age)) (limit \(ProgressDisplay.duration(limit)): max(\(Self.number(rules.minimumStalenessSeconds)) s, \(Self.number(rules.stalenessFactor)) x slowest cycle))", .red))
+        }
+        for damage in run.damage.dropFirst() { lines.append(Line("  also damaged: \(damage.file): \(damage.problem)", .red)) }
+        guard let campaign = run.campaign else { return lines }
+
+        // Cycles, seeds and pace.
+        let done = run.trials.count
+        let seedsDone = Double(campaign.seedsDone(cycles: done)) ?? 0
+        let seedsTotal = Double(campaign.seedsTotal) ?? 0
+        let share = seedsTotal > 0 ? min(1, seedsDone / seedsTotal) : 0
+        let rate = report?.recentSeedsPerSecond ?? report?.seedsPerSecond
+        let seconds = run.trials.suffix(rules.recentTrials).compactMap(\.seconds)
+        // Whole cycles (canary and candidates included) predict the rest better than the sieve's rate alone.
+        let eta: String = if done >= campaign.cyclesTotal { "done" } else if !seconds.isEmpty {
+            ProgressDisplay.duration(Double(campaign.cyclesTotal - done) * seconds.reduce(0, +) / Double(seconds.count))
+        } else if let rate, rate > 0 { ProgressDisplay.duration((seedsTotal - seedsDone) / rate) } else { "?" }
+        let owner = run.owner.alive ? "pid \(run.owner.pid.map(String.init) ?? "?") alive" : "no process"
+        let updated = age.map { "updated \(ProgressDisplay.duration($0)) ago" } ?? "not updated yet"
+        // Two lines: what a narrow terminal cuts is the process, not the progress.
+        lines.append(Line("  cycles \(done)/\(campaign.cyclesTotal)  seeds \(ProgressDisplay.count(seedsDone))/\(ProgressDisplay.count(seedsTotal)) "
+                          + "[\(terminal.bar(share, width: 10))]  \(rate.map { ProgressDisplay.count($0) } ?? "?") seeds/s  ETA \(eta)"))
+        lines.append(Line("  \(run.runStatus), \(owner), \(updated)"))
+
+        // The cycle in progress.
+        if let current = view.inProgress {
+            var text = "  cycle \(current.cycle): "
+            if let total = current.seeds, total > 0 {
+                let fraction = min(1, Double(current.swept) / Double(total))
+                text += "[\(terminal.bar(fraction, width: 20))] \(String(format: "%5.1f", fraction * 100))% "
+                    + "\(ProgressDisplay.count(Double(current.swept)))/\(ProgressDisplay.count(Double(total))) seeds swept"
+            } else {
+                text += "not started"
+            }
+            lines.append(Line(text))
+        }
+
+        // Canary recall: a miss means the sieve lost a seed it should have found.
+        if let last = view.lastCycle {
+            let found = last.canary.recall == 1
+            // The planted seed last: it is long, and the verdict is what must survive a cut.
+            lines.append(Line("  canary recall: recent \(Self.number(report?.recentCanaryRecall)); cycle \(last.cycle) "
+                              + (found ? "found" : "MISSED (\(last.canary.placement))")
+                              + ": skip \(last.canary.plantedSkip), seed \(last.canary.plantedSeed)", found ? nil : .red))
+        } else {
+            lines.append(Line("  canary recall: no cycle done yet"))
+        }
+
+        // Candidates and hard negatives.
+        lines.append(Line("  candidates \(view.candidateCount)\(view.candidateCount > view.recentCandidates.count ? " (last \(view.recentCandidates.count))" : "")"
+                          + "  hard negatives \(view.hardNegatives)", view.hardNegatives > 0 ? .red : view.candidateCount > 0 ? .green : nil))
+        if !view.recentCandidates.isEmpty {
+            var rows = [["    cycle", "seed", "skip", "matches", "log10 p"]]
+            for candidate in view.recentCandidates {
+                rows.append(["    \(candidate.cycle)", "\(candidate.seed)", "\(candidate.skip)", "\(candidate.matches)/\(candidate.draws)",
+                             String(format: "%.2f", candidate.log10P)])
+            }
+            lines += TextTable.render(rows).map { Line($0) }
+        }
+
+        // The recent KPIs (the report's recent_* fields: its last 10 cycles).
+        if let report, report.totalCycles > 0 {
+            let window = min(report.totalCycles, ProgressReport.recentCycles)
+            // Terse, to fit 80 columns: a cost is seconds per 2^32 seeds (h:mm:ss).
+            lines.append(Line("  last \(window == 1 ? "cycle" : "\(window) cycles"): \(report.recentSeedsPerSecond.map { ProgressDisplay.count($0) } ?? "?") seeds/s, "
+                              + "\(report.recentCostPer232SeedsS.map { ProgressDisplay.duration($0) } ?? "?") per 2^32, "
+                              + "survivors \(Self.number(report.recentSurvivorsVsChance)) x chance"))
+        }
+        return lines
     }
 
     /// Whether the run is STALE: it says it is running, is not complete, and nothing changed for
