@@ -56,7 +56,8 @@ struct MonitorCommandTests {
         #expect(rows.contains { $0.hasPrefix("  trials 4/4 ") }, "\(rows)")
 
         try tmux.send(keys: "q")
-        rows = try tmux.wait(seconds: 10) { $0.contains("monitor exited 0") }
+        // Until stty's line too: it comes just after the exit's (a busy machine shows one without the other).
+        rows = try tmux.wait(seconds: 10) { $0.contains("monitor exited 0") && $0.contains("icanon") }
         #expect(rows.contains("monitor exited 0"), "\(rows)")
         // The keyboard's canonical mode is back, and the cursor shows.
         #expect(rows.contains("icanon"), "\(rows)")
