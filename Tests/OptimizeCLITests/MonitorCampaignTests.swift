@@ -122,4 +122,47 @@ struct MonitorCampaignTests {
         #expect(stale.contains("night  [STALE, CAMPAIGN "), "\(stale)")
         #expect(stale.contains("  STALE: no change for ") && stale.contains("x slowest cycle))"), "\(stale)")
     }
+
+    @Test("a cycle in progress: stopped (SIGSTOP) with its sweep journal begun, the panel shows the seeds swept; past the rules' staleness, STALE by the journal's time")
+    func cycleInProgress() throws {
+        let directory = try campaign.setUp()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let night = directory.appendingPathComponent("night")
+        let process = try campaign.start(campaign.arguments(), in: directory)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        // Cycle 1 under way: its journal holds a chunk and its record is not written (checked again once stopped).
+        func underWay() -> Bool {
+            let journal = night.appendingPathComponent("cycles/000001/sweep/chunks.journal")
+            let size = (try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int) ?? 0
+            return size > 0 && !FileManager.default.fileExists(atPath: night.appendingPathComponent("cycles/000001.json").path)
+        }
+        var stopped = false
+        let deadline = Date().addingTimeInterval(120)
+        while !stopped && Date() < deadline && process.isRunning {
+            if underWay() {
+                kill(process.processIdentifier, SIGSTOP)
+                if underWay() { stopped = true } else { kill(process.processIdentifier, SIGCONT) }
+            }
+            usleep(2_000)
+        }
+        try #require(stopped, "cycle 1 was never seen under way")
+        defer { kill(process.processIdentifier, SIGCONT) }
+        let frame = try Optimize.run(["monitor", "night", "--once"], in: directory).stdout
+        let line = frame.split(separator: "\n").map(String.init).first { $0.hasPrefix("  cycle 1: [") }
+        #expect(line?.hasSuffix("/2.0k seeds swept") == true, "\(frame)")
+        #expect(line?.contains(" 0/2.0k ") == false, "\(frame)")
+        #expect(frame.contains("  cycles 1/8 "), "\(frame)")
+        #expect(!frame.contains("STALE"), "\(frame)")
+
+        try Data(#"{"minimum_staleness_seconds": 1, "staleness_factor": 1}"#.utf8).write(to: directory.appendingPathComponent("rules.json"))
+        var stale = ""
+        let until = Date().addingTimeInterval(60)
+        while Date() < until {
+            stale = try Optimize.run(["monitor", "night", "--once", "--rules", "rules.json"], in: directory).stdout
+            if stale.contains("STALE") { break }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        #expect(stale.contains("night  [STALE, CAMPAIGN "), "\(stale)")
+        #expect(stale.contains("  STALE: no change for "), "\(stale)")
+    }
 }
