@@ -60,8 +60,16 @@ public struct CampaignView: Sendable {
         let lines = reading(CampaignFiles.candidates) { () throws(InputError) in
             try JSONLines.read(base.appending(CampaignFiles.candidates)).lines
         } ?? []
-        let recent: [Candidate] = lines.suffix(recentCandidateCount).compactMap { line in
-            try? RunFileCoding.plainDecoder.decode(Candidate.self, from: line, source: CampaignFiles.candidates, kind: .damagedOutputDirectory)
+        var recent: [Candidate] = []
+        for line in lines.suffix(recentCandidateCount) {
+            // A line that is JSON but not a candidate is damage to report, not a row to drop quietly.
+            do throws(InputError) {
+                recent.append(try RunFileCoding.plainDecoder.decode(Candidate.self, from: line, source: CampaignFiles.candidates,
+                                                                    kind: .damagedOutputDirectory))
+            } catch {
+                damage.append(.init(file: CampaignFiles.candidates, problem: "\(error.source): \(error.problem)"))
+                break
+            }
         }
         let hard = reading(CampaignFiles.hardBank) { () throws(InputError) in
             try JSONLines.read(base.appending(CampaignFiles.hardBank)).lines.count
