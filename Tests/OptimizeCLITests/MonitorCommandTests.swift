@@ -213,7 +213,9 @@ struct MonitorCommandTests {
     func liveAndStale() throws {
         let directory = try search.setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = try Optimize.start(search.searchArguments(out: "live", trials: 3, seeds: "0..<4194304"), in: directory)
+        // 2^26 seeds a trial: long enough to be caught mid-sieve on a quiet machine too (2^22-seed
+        // trials finished in 1.5 s each here, before a frame saw one running).
+        let process = try Optimize.start(search.searchArguments(out: "live", trials: 3, seeds: "0..<67108864"), in: directory)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
         // Wait for a trial's sieve to be under way (progress.json names it, with its seeds).
         var frame = ""
@@ -224,7 +226,7 @@ struct MonitorCommandTests {
             Thread.sleep(forTimeInterval: 0.2)
         }
         #expect(frame.contains("live  [WAIT "), "\(frame)")
-        #expect(frame.contains("  sieve trial ") && frame.contains("% ") && frame.contains("/4.2M seeds"), "\(frame)")
+        #expect(frame.contains("  sieve trial ") && frame.contains("% ") && frame.contains("/67.1M seeds"), "\(frame)")
         #expect(!frame.contains("STALE"), "\(frame)")
 
         kill(process.processIdentifier, SIGSTOP)
