@@ -1,7 +1,6 @@
 import Foundation
 import Sieve
 import Testing
-import _SieveTestSupport
 
 /// A CPU backend that asks for small dispatches: a chunk of a sweep takes several.
 struct SmallDispatchBackend: SieveDispatchBackend {
