@@ -54,15 +54,15 @@ public struct RandomSieveCase: CustomStringConvertible {
                 random.below(5) == 0 ? residues[index] : UInt32(output % modulus)
             }
         }
-        func threshold(_ k: Int) -> Threshold {
+        func threshold(_ k: Int) throws -> Threshold {
             random.below(2) == 0
                 ? .matches(Int(random.below(UInt64(min(k, 4) + 1))))
-                : try! Threshold(fraction: ["0", "0.1", "0.25", "0.3", "0.5", "0.7", "1"][Int(random.below(7))])
+                : try Threshold(fraction: ["0", "0.1", "0.25", "0.3", "0.5", "0.7", "1"][Int(random.below(7))])
         }
         let parameters = SieveParameters(
             prng: prng, modulus: modulus, window: window, offset: offset, reverseWindow: reverseWindow, skips: skips,
-            burn: burn, forwardThreshold: threshold(window),
-            reverseThreshold: hasReverse ? threshold(reverseWindow ?? window) : nil,
+            burn: burn, forwardThreshold: try threshold(window),
+            reverseThreshold: hasReverse ? try threshold(reverseWindow ?? window) : nil,
             reverseScope: random.below(2) == 0 ? .forwardSurvivors : .fullRange, referenceMode: referenceMode)
         return RandomSieveCase(plan: try SievePlan(parameters: parameters, residues: residues), seeds: seeds)
     }
