@@ -78,12 +78,11 @@ public struct SearchSettings: Sendable {
         return try PRNGConfiguration(family: resolved, parameters: resolved == own ? prngParameters : [:])
     }
 
-    /// Checks the settings that do not depend on a trial: the trial count, α, the seed range against
-    /// every family of the bounds, and the bounds against the history.
-    public func validate(shape: HistoryShape, boundsSource: String) throws(InputError) {
-        guard trials >= 1 else {
-            throw InputError(.invalidOption, source: "--trials", problem: "\(trials) trials", fix: "give at least 1 trial")
-        }
+    /// Checks the sieving options a search and a campaign share: α, the chunk size and the chance
+    /// calibration's sample.
+    ///
+    /// - Throws: ``InputError`` `invalidOption`, naming the option.
+    public static func validateSieving(alpha: Double, chunkSize: UInt64, chanceSampleSize: Int) throws(InputError) {
         guard alpha > 0, alpha < 1 else {
             throw InputError(.invalidOption, source: "--alpha", problem: "\(alpha) is not within (0, 1)", fix: "give a level such as 0.01")
         }
@@ -94,6 +93,15 @@ public struct SearchSettings: Sendable {
             throw InputError(.invalidOption, source: "--chance-sample", problem: "\(chanceSampleSize) seeds",
                              fix: "give at least 65536 (the calibration sieves blocks of 65,536 seeds)")
         }
+    }
+
+    /// Checks the settings that do not depend on a trial: the trial count, α, the seed range against
+    /// every family of the bounds, and the bounds against the history.
+    public func validate(shape: HistoryShape, boundsSource: String) throws(InputError) {
+        guard trials >= 1 else {
+            throw InputError(.invalidOption, source: "--trials", problem: "\(trials) trials", fix: "give at least 1 trial")
+        }
+        try SearchSettings.validateSieving(alpha: alpha, chunkSize: chunkSize, chanceSampleSize: chanceSampleSize)
         guard (2...(UInt64(1) << 32)).contains(modulus) else {
             throw InputError(.invalidOption, source: "--modulus", problem: "modulus \(modulus) is outside 2 ... 2^32",
                              fix: "give a modulus from 2 to 4294967296")

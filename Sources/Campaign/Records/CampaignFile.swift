@@ -93,16 +93,7 @@ public struct CampaignFile: Sendable, Equatable, Codable {
         guard block >= 1 else {
             throw InputError(.invalidOption, source: "--block", problem: "0 seeds per cycle", fix: "give at least 1 seed per cycle")
         }
-        guard alpha > 0, alpha < 1 else {
-            throw InputError(.invalidOption, source: "--alpha", problem: "\(alpha) is not within (0, 1)", fix: "give a level such as 0.01")
-        }
-        guard chunkSize >= 1 else {
-            throw InputError(.invalidOption, source: "--chunk-size", problem: "0 seeds per chunk", fix: "give at least 1")
-        }
-        guard chanceSampleSize >= 1 << 16 else {
-            throw InputError(.invalidOption, source: "--chance-sample", problem: "\(chanceSampleSize) seeds",
-                             fix: "give at least 65536 (the calibration sieves blocks of 65,536 seeds)")
-        }
+        try SearchSettings.validateSieving(alpha: alpha, chunkSize: chunkSize, chanceSampleSize: chanceSampleSize)
         guard canarySeeds >= 1, canarySeeds <= 1 << 24 else {
             throw InputError(.invalidOption, source: "--canary-seeds", problem: "\(canarySeeds) seeds",
                              fix: "give from 1 to 16777216 seeds")
