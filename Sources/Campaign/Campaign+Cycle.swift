@@ -127,14 +127,17 @@ extension Campaign {
 
     /// The champion the first finished cycle started with: it fixes the campaign's generator.
     func firstChampion() throws(InputError) -> CycleChampion? {
-        guard let first = cycles.first else { return nil }
-        return try Self.read(CycleStart.self, at: path(CampaignFiles.cycleDirectory(first.cycle)).appending(CampaignFiles.cycleStart)).champion
+        try cycles.first.map { record throws(InputError) in try champion(startedBy: record) }
     }
 
     /// The champion the last finished cycle started with.
     func previousChampion() throws(InputError) -> CycleChampion? {
-        guard let last = cycles.last else { return nil }
-        return try Self.read(CycleStart.self, at: path(CampaignFiles.cycleDirectory(last.cycle)).appending(CampaignFiles.cycleStart)).champion
+        try cycles.last.map { record throws(InputError) in try champion(startedBy: record) }
+    }
+
+    /// The champion a finished cycle started with (its `start.json`).
+    private func champion(startedBy record: CycleRecord) throws(InputError) -> CycleChampion {
+        try Self.read(CycleStart.self, at: path(CampaignFiles.cycleDirectory(record.cycle)).appending(CampaignFiles.cycleStart)).champion
     }
 
     /// The sieve of a champion's configuration over `seeds`.
