@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Study", targets: ["Study"]),
         .library(name: "WindowSearch", targets: ["WindowSearch"]),
         .library(name: "Campaign", targets: ["Campaign"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,10 +58,16 @@ let package = Package(
             name: "Campaign",
             dependencies: ["WindowSearch", "Sieve", "_OptimizeSupport"]
         ),
+        // One self-contained HTML page of inline SVG plots per run, sweep or campaign.
+        .target(
+            name: "Report",
+            dependencies: ["Campaign", "WindowSearch", "Sieve", "_OptimizeSupport"]
+        ),
         .executableTarget(
             name: "optimize",
             dependencies: [
                 "Campaign",
+                "Report",
                 "Sieve",
                 "SieveMetal",
                 "Study",
@@ -132,6 +139,10 @@ let package = Package(
         .testTarget(
             name: "WindowSearchTests",
             dependencies: ["WindowSearch", "Sieve", "Study"]
+        ),
+        .testTarget(
+            name: "ReportTests",
+            dependencies: ["Report", "Campaign", "WindowSearch", "Sieve"]
         ),
         .testTarget(
             name: "CampaignTests",

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Text for an XML document (the report is polyglot XHTML: a browser reads it as HTML, an XML
+/// parser reads it as XML, so tests can check every plot's markup).
+enum Markup {
+    /// `text` with `&`, `<`, `>`, `"` and `'` escaped, for element content and attribute values.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// A coordinate in pixels, with one decimal: a screen shows no finer, and the bytes stay few.
+    static func pixels(_ value: Double) -> String {
+        String(format: "%.1f", value)
+    }
+
+    /// A data value for a `data-` attribute: Swift's shortest form that reads back as the same
+    /// `Double`, so a test compares it with the run's record exactly.
+    static func value(_ value: Double) -> String {
+        value.isFinite ? "\(value)" : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
+    }
+
+    /// A number for people: up to `digits` significant digits, no exponent between 1e-4 and 1e6.
+    static func label(_ value: Double, digits: Int = 4) -> String {
+        guard value.isFinite else { return value.isNaN ? "–" : (value > 0 ? "∞" : "−∞") }
+        if value == 0 { return "0" }
+        let magnitude = abs(value)
+        if magnitude >= 1e6 || magnitude < 1e-4 {
+            return String(format: "%.\(max(0, digits - 2))e", value).replacingOccurrences(of: "e+0", with: "e")
+                .replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+", with: "e")
+        }
+        var text = String(format: "%.\(digits)g", value)
+        if text.contains("e") { text = String(format: "%.\(max(0, digits - 1))f", value) }
+        return text
+    }
+}

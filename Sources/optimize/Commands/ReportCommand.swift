@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Report
+
+/// `optimize report DIR [--out FILE.html]`: one self-contained HTML page of plots.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML report (inline SVG plots) of a search run, a sieve sweep or a campaign.",
+        discussion: """
+            Reads the directory read-only (a running or damaged one too: the page says so in a banner) and \
+            writes one HTML file with no script and nothing from the network, which a browser opens from \
+            disk. The same directory gives the same bytes.
+            """)
+
+    @Argument(help: "The directory: the --out of `optimize search`, `optimize sieve` or `optimize campaign run`.")
+    var directory: String
+
+    @Option(help: ArgumentHelp("The HTML file to write (replaced atomically).", valueName: "file.html"))
+    var out: String?
+
+    @OptionGroup var champions: ChampionDirectoryOptions
+
+    func run() throws {
+        try reportingErrors {
+            let page = try ReportSource.document(for: directory, champions: FilePath(champions.champions))
+            let path = FilePath(out ?? (directory as NSString).appendingPathComponent("report.html"))
+            let bytes = Array(page.html.utf8)
+            try AtomicFile.write(bytes, to: path)
+            var line = "wrote \(path.string): \(page.plots.count) plots, \(bytes.count) bytes"
+            if !page.banners.isEmpty { line += " (\(page.banners.count) warning\(page.banners.count == 1 ? "" : "s") on the page)" }
+            print(line)
+            for banner in page.banners { StandardError.write("warning: \(banner)") }
+        }
+    }
+}
