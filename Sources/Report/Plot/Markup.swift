@@ -31,17 +31,24 @@ enum Markup {
         value.isFinite ? "\(value)" : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
     }
 
-    /// A number for people: up to `digits` significant digits, no exponent between 1e-4 and 1e6.
+    /// A number for people: an integer as it is (up to 10^15), else up to `digits` significant
+    /// digits, with an exponent ("2.5e-7", "1.2e18") outside 1e-4 ..< 1e6.
     static func label(_ value: Double, digits: Int = 4) -> String {
         guard value.isFinite else { return value.isNaN ? "–" : (value > 0 ? "∞" : "−∞") }
         if value == 0 { return "0" }
+        if value == value.rounded(), abs(value) < 1e15, abs(value) < 1e6 || value.truncatingRemainder(dividingBy: 1e3) != 0 {
+            return String(Int64(value))
+        }
         let magnitude = abs(value)
         if magnitude >= 1e6 || magnitude < 1e-4 {
-            return String(format: "%.\(max(0, digits - 2))e", value).replacingOccurrences(of: "e+0", with: "e")
-                .replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+", with: "e")
+            let exponent = Int(floor(log10(magnitude)))
+            var mantissa = String(format: "%.\(max(0, digits - 1))f", value / pow(10, Double(exponent)))
+            while mantissa.contains("."), mantissa.hasSuffix("0") { mantissa.removeLast() }
+            if mantissa.hasSuffix(".") { mantissa.removeLast() }
+            return "\(mantissa)e\(exponent)"
         }
         var text = String(format: "%.\(digits)g", value)
-        if text.contains("e") { text = String(format: "%.\(max(0, digits - 1))f", value) }
+        if text.contains("e") { text = String(format: "%.0f", value) }
         return text
     }
 }

@@ -22,11 +22,27 @@ public struct Plot: Sendable {
         public var label: String
         public var scale: PlotScale
         public var categories: [String]?
+        /// Ticks at whole numbers only (trials, cycles, draws: a half trial means nothing).
+        public var integers: Bool
 
-        public init(label: String, scale: PlotScale, categories: [String]? = nil) {
+        public init(label: String, scale: PlotScale, categories: [String]? = nil, integers: Bool = false) {
             self.label = label
             self.scale = scale
             self.categories = categories
+            self.integers = integers
+        }
+
+        /// The ticks and their labels.
+        var ticks: [(value: Double, label: String)] {
+            if let categories { return categories.enumerated().map { (Double($0.offset), $0.element) } }
+            var values = scale.ticks()
+            if integers {
+                values = values.filter { $0 == $0.rounded() }
+                if values.count < 2 {
+                    values = Array(stride(from: ceil(scale.domain.lowerBound), through: floor(scale.domain.upperBound), by: 1))
+                }
+            }
+            return values.map { ($0, scale.label($0)) }
         }
 
         /// A categorical axis: one position per name.
@@ -167,7 +183,7 @@ public struct Plot: Sendable {
         }
         out += "</g>\n"
         if !hasData {
-            out += "<text x=\"\(Markup.pixels(ax + aw / 2))\" y=\"\(Markup.pixels(ay + ah / 2))\" text-anchor=\"middle\" class=\"empty\">\(Markup.escape(emptyNote ?? "nothing to draw yet"))</text>\n"
+            out += "<text x=\"\(Markup.pixels(ax + aw / 2))\" y=\"\(Markup.pixels(ay + ah / 2))\" text-anchor=\"middle\" class=\"empty\" fill=\"#8c8c8c\">\(Markup.escape(emptyNote ?? "nothing to draw yet"))</text>\n"
         }
         out += legend()
         out += "</svg>\n"
@@ -177,10 +193,7 @@ public struct Plot: Sendable {
     private func axes() -> String {
         var out = "<g class=\"axes\" font-size=\"11\" fill=\"\(PlotStyle.axis)\">\n"
         let (ax, ay, aw, ah) = area
-        let xTicks: [(Double, String)] = x.categories.map { names in names.enumerated().map { (Double($0.offset), $0.element) } }
-            ?? x.scale.ticks().map { ($0, x.scale.label($0)) }
-        let yTicks: [(Double, String)] = y.categories.map { names in names.enumerated().map { (Double($0.offset), $0.element) } }
-            ?? y.scale.ticks().map { ($0, y.scale.label($0)) }
+        let xTicks = x.ticks, yTicks = y.ticks
         for (value, label) in xTicks {
             let px = Markup.pixels(pixelX(value))
             out += "<line x1=\"\(px)\" y1=\"\(Markup.pixels(ay))\" x2=\"\(px)\" y2=\"\(Markup.pixels(ay + ah))\" stroke=\"\(PlotStyle.grid)\" stroke-width=\"0.5\"/>"

@@ -83,7 +83,8 @@ public struct PlotScale: Sendable, Equatable {
         case .logarithmic:
             let low = Int(log10(domain.lowerBound).rounded()), high = Int(log10(domain.upperBound).rounded())
             let every = max(1, Int((Double(high - low) / Double(max(1, maximum - 1))).rounded(.up)))
-            return stride(from: low, through: high, by: every).map { pow(10, Double($0)) }
+            // From the top down, so that the decade of the largest values is always labelled.
+            return stride(from: high, through: low, by: -every).reversed().map { pow(10, Double($0)) }
         }
     }
 

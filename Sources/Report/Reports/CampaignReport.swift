@@ -108,7 +108,7 @@ public struct CampaignReport: Sendable {
     }
 
     var cycleAxis: Plot.Axis {
-        .init(label: "cycle", scale: PlotScale(kind: .linear, spanning: [0, Double(max(1, cyclesTotal - 1))]))
+        .init(label: "cycle", scale: PlotScale(kind: .linear, spanning: [0, Double(max(1, cyclesTotal - 1))]), integers: true)
     }
 
     var throughput: Plot {
@@ -126,7 +126,7 @@ public struct CampaignReport: Sendable {
     var recall: Plot {
         var plot = Plot(id: "recall", title: "Canary recall",
                         guide: "Whether each cycle found the seed planted in its own canary history (1) or missed it (0). Every cycle should be at 1: a miss means the champion's thresholds or the sieve failed on a seed known to be there.",
-                        x: cycleAxis, y: .init(label: "canary found (1) or missed (0)", scale: PlotScale(kind: .linear, exactly: -0.1...1.1)))
+                        x: cycleAxis, y: .categories(["missed", "found"], label: "canary"))
         plot.height = 200
         plot.emptyNote = "no cycle finished yet"
         plot.series.append(.init(name: "found", shape: .points, points: cycles.filter { $0.recall == 1 }.map {
@@ -142,7 +142,7 @@ public struct CampaignReport: Sendable {
         var plot = Plot(id: "candidates", title: "Candidates per cycle",
                         guide: "How many seeds of each cycle passed the candidate rule (far more matches than chance allows for the cycle's seeds). Chance alone gives none; each bar is worth a look in the table below.",
                         x: cycleAxis,
-                        y: .init(label: "candidates", scale: PlotScale(kind: .linear, spanning: cycles.map { Double($0.candidates) }, including: [0, 1])))
+                        y: .init(label: "candidates", scale: PlotScale(kind: .linear, spanning: cycles.map { Double($0.candidates) }, including: [0, 1]), integers: true))
         plot.height = 220
         plot.emptyNote = "no cycle finished yet"
         plot.series.append(.init(name: "candidates", shape: .rectangles, rectangles: cycles.map {

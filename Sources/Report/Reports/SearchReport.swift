@@ -135,7 +135,7 @@ public struct SearchReport: Sendable {
         let scores = complete.map { $0.score! }
         var plot = Plot(id: "history", title: "Optimisation history",
                         guide: "Each complete trial's score (−log10 of its p-value against chance) in the order the sampler proposed it; the step line is the best score so far, and the dashed line the significance level (Bonferroni over the run's trials): a trial above it claims significance. Pruned and failed trials, which have no score, are marked along the bottom.",
-                        x: .init(label: "trial", scale: PlotScale(kind: .linear, spanning: trials, including: [0])),
+                        x: .init(label: "trial", scale: PlotScale(kind: .linear, spanning: trials, including: [0]), integers: true),
                         y: .init(label: "score (−log10 p)", scale: PlotScale(kind: .linear, spanning: scores, including: [0, level])))
         plot.emptyNote = "no complete trial yet"
         let floor = plot.y.scale.domain.lowerBound
@@ -251,10 +251,11 @@ public struct SearchReport: Sendable {
         let counted = complete.filter { $0.observed != nil }
         let positive = counted.compactMap { $0.observed.map { Double($0) } }.filter { $0 > 0 }
             + counted.compactMap(\.expected).filter { $0 > 0 }
-        let scale = PlotScale(kind: .logarithmic, spanning: positive, including: [1])
+        // Up to 10: a trial's single survivor sits inside the plot, not on its edge.
+        let scale = PlotScale(kind: .logarithmic, spanning: positive, including: [1, 10])
         var plot = Plot(id: "survivors", title: "Survivors against chance",
                         guide: "For each complete trial, the seeds that survived both tests (observed) and the number chance alone would leave (expected), on a logarithmic scale. Observed far above expected is evidence; observed near expected is what noise gives. Trials with no survivor are drawn hollow on the bottom edge.",
-                        x: .init(label: "trial", scale: PlotScale(kind: .linear, spanning: rows.map { Double($0.trial) }, including: [0])),
+                        x: .init(label: "trial", scale: PlotScale(kind: .linear, spanning: rows.map { Double($0.trial) }, including: [0]), integers: true),
                         y: .init(label: "bidirectional survivors (seeds, log scale)", scale: scale))
         plot.emptyNote = "no complete trial yet"
         let floor = scale.domain.lowerBound
@@ -280,7 +281,7 @@ public struct SearchReport: Sendable {
         var plot = Plot(id: "timeline", title: "Trial timeline",
                         guide: "Each trial's time on the clock, from the first trial's start: one bar per process that worked on it, so a trial killed and resumed has two bars (the resumed stretch in the second colour). Gaps between bars are time the search was not running; long bars are the slow trials.",
                         x: .init(label: "time since the run began (\(unit))", scale: PlotScale(kind: .linear, spanning: ends.map { $0 / scaleX }, including: [0])),
-                        y: .init(label: "trial", scale: PlotScale(kind: .linear, spanning: segments.map { Double($0.trial) }, including: [0])))
+                        y: .init(label: "trial", scale: PlotScale(kind: .linear, spanning: segments.map { Double($0.trial) }, including: [0]), integers: true))
         plot.emptyNote = "no trial timed yet"
         for resumed in [false, true] {
             let chosen = segments.filter { $0.resumed == resumed }
@@ -299,7 +300,7 @@ public struct SearchReport: Sendable {
         var plot = Plot(id: "window", title: "The best trial's window over the history",
                         guide: window.map { "\($0.description) The dots are the history's draws in order (oldest first, after the trial's session filter); the shaded bands are the draws its forward and reverse windows compared." }
                             ?? "The best trial's window over the history's draws.",
-                        x: .init(label: "draw (position in the history, oldest first)", scale: PlotScale(kind: .linear, spanning: [0, Double(max(1, draws.count))])),
+                        x: .init(label: "draw (position in the history, oldest first)", scale: PlotScale(kind: .linear, spanning: [0, Double(max(1, draws.count))]), integers: true),
                         y: .init(label: "draw value", scale: PlotScale(kind: .linear, spanning: draws.map { Double($0) }, including: [0])))
         plot.emptyNote = windowNote ?? "no complete trial yet"
         guard let window else { return plot }

@@ -34,6 +34,9 @@ public struct SweepReport: Sendable {
     public var facts: [(name: String, value: String)]
     public var banners: [String]
 
+    /// The smallest expected count the matches plot's axis reaches down to.
+    static let chanceFloor = 1e-6
+
     /// Above this many survivors the seed-by-skip plot counts them in cells instead of drawing each.
     public static let scatterLimit = 2000
 
@@ -60,7 +63,7 @@ public struct SweepReport: Sendable {
         var banners: [String] = []
         let owner = RunSnapshot.owner(of: directory, lockName: DirectoryLock.sweep)
         let seeds = identity.sweptSeeds
-        let done = contents.entries.last.map { $0.last } 
+        let done = contents.entries.last.map { $0.last }
         if owner.alive {
             banners.append("This sweep is running (process \(owner.pid.map(String.init) ?? "?")): the report shows the survivors of the seeds swept so far.")
         } else if contents.summary == nil {
@@ -143,7 +146,7 @@ public struct SweepReport: Sendable {
                         guide: survivors.count <= Self.scatterLimit
                             ? "Each survivor at its seed and at the skip with its most forward matches; survivors of both tests are drawn apart from forward-only ones. Chance scatters survivors evenly; a planted seed is a single point, and a column or row of points says a seed region or a skip is special."
                             : "The survivors counted in cells of seeds by skips (there are \(survivors.count), too many to draw each): the darker a cell, the more survivors (a logarithmic shade). Chance spreads them evenly.",
-                        x: .init(label: "seed", scale: x), y: .init(label: "skip (outputs skipped)", scale: y))
+                        x: .init(label: "seed", scale: x, integers: true), y: .init(label: "skip (outputs skipped)", scale: y, integers: true))
         plot.emptyNote = "no survivor"
         if survivors.count <= Self.scatterLimit {
             for bidirectional in [false, true] {
@@ -194,11 +197,13 @@ public struct SweepReport: Sendable {
             observed[survivor.matches - minimumMatches] += 1
         }
         let expected = chance ?? []
-        let values = observed.map { Double($0) }.filter { $0 > 0 } + expected.filter { $0 > 0 }
+        // Chance below a millionth of a seed is drawn hollow on the floor (its value in the
+        // point's data): the axis stays on the counts that can be observed.
+        let values = observed.map { Double($0) }.filter { $0 > 0 } + expected.filter { $0 >= Self.chanceFloor }
         var plot = Plot(id: "matches", title: "Forward matches against chance",
                         guide: "How many survivors matched each number of the window's draws at their best skip (bars), and how many chance alone would give (points: the maximum over the skips of binomial match counts, scaled to the sweep's own chance expectation), on a logarithmic scale. A bar far above its point at high matches is a seed that is not chance.",
                         x: .init(label: "forward matches (draws of the window matched)",
-                                 scale: PlotScale(kind: .linear, spanning: [Double(minimumMatches) - 0.5, Double(window) + 0.5])),
+                                 scale: PlotScale(kind: .linear, spanning: [Double(minimumMatches) - 0.5, Double(window) + 0.5]), integers: true),
                         y: .init(label: "survivors (seeds, log scale)", scale: PlotScale(kind: .logarithmic, spanning: values, including: [1])))
         plot.emptyNote = "no survivor"
         let floor = plot.y.scale.domain.lowerBound
@@ -214,6 +219,13 @@ public struct SweepReport: Sendable {
                 return Plot.Point(x: Double(minimumMatches + index), y: value,
                                   data: [("matches", String(minimumMatches + index)), ("expected", Markup.value(value))])
             }))
+            let below = expected.enumerated().filter { $0.element < floor }
+            if !below.isEmpty {
+                plot.series.append(.init(name: "chance below 1e\(Int(log10(floor).rounded()))", shape: .hollowPoints, points: below.map {
+                    Plot.Point(x: Double(minimumMatches + $0.offset), y: floor,
+                               data: [("matches", String(minimumMatches + $0.offset)), ("expected", Markup.value($0.element))])
+                }, style: PlotStyle.series(1)))
+            }
         }
         return plot
     }
