@@ -25,10 +25,10 @@ enum Markup {
         String(format: "%.1f", value)
     }
 
-    /// A data value for a `data-` attribute: Swift's shortest form that reads back as the same
-    /// `Double`, so a test compares it with the run's record exactly.
+    /// A data value for a `data-` attribute: 7 significant digits (`%.7g`), enough to tell any
+    /// two trials' scores apart on a screen, and few bytes in a page of thousands of marks.
     static func value(_ value: Double) -> String {
-        value.isFinite ? "\(value)" : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
+        value.isFinite ? String(format: "%.7g", value) : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
     }
 
     /// A number for people: an integer as it is (up to 10^15), else up to `digits` significant

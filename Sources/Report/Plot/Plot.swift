@@ -4,8 +4,8 @@ import Foundation
 /// points, lines, steps, rectangles and level rules.
 ///
 /// Every data mark carries its values in `data-` attributes (``Point/data``), so that a test
-/// compares the drawing with the run's records. Points that would land on the same 2 × 2 pixel
-/// cell as an earlier point of the same series are drawn once: a screen cannot show them apart,
+/// compares the drawing with the run's records. Points that would land on the same cell of a few
+/// pixels as an earlier point of the same series are drawn once: a screen cannot show them apart,
 /// and a report of thousands of trials stays small enough to mail.
 ///
 /// ```swift
@@ -218,7 +218,8 @@ public struct Plot: Sendable {
             let cy = 16.0
             switch series.shape {
             case .points, .hollowPoints:
-                out += marker(style, x: cursor + 6, y: cy, hollow: { if case .hollowPoints = series.shape { true } else { false } }(), data: "")
+                let hollow = { if case .hollowPoints = series.shape { true } else { false } }()
+                out += marker(style, x: cursor + 6, y: cy, attributes: " class=\"key\" " + paint(style, hollow: hollow))
             case .line, .step, .rule:
                 out += "<line x1=\"\(Markup.pixels(cursor))\" y1=\"\(Markup.pixels(cy))\" x2=\"\(Markup.pixels(cursor + 14))\" y2=\"\(Markup.pixels(cy))\" stroke=\"\(style.colour)\" stroke-width=\"2\"\(dashes(style))/>"
             case .rectangles, .bands:
@@ -244,43 +245,65 @@ public struct Plot: Sendable {
         data.map { " data-\($0.name)=\"\(Markup.escape($0.value))\"" }.joined()
     }
 
-    private func marker(_ style: PlotStyle, x px: Double, y py: Double, hollow: Bool, data: String) -> String {
-        let paint = hollow ? "fill=\"#ffffff\" stroke=\"\(style.colour)\" stroke-width=\"1.2\"" : "fill=\"\(style.colour)\""
+    /// A marker's paint: on each legend key, and once on a series' group for its marks.
+    private func paint(_ style: PlotStyle, hollow: Bool) -> String {
+        if style.marker == .cross { return "fill=\"none\" stroke=\"\(style.colour)\" stroke-width=\"1.6\"" }
+        return hollow ? "fill=\"#ffffff\" stroke=\"\(style.colour)\" stroke-width=\"1.2\"" : "fill=\"\(style.colour)\""
+    }
+
+    /// A marker's shape at (px, py), with `attributes` (its paint for a legend key, its data for a mark).
+    private func marker(_ style: PlotStyle, x px: Double, y py: Double, attributes: String) -> String {
         let (x, y) = (Markup.pixels(px), Markup.pixels(py))
         switch style.marker {
         case .circle:
-            return "<circle class=\"mark\" cx=\"\(x)\" cy=\"\(y)\" r=\"3\" \(paint)\(data)/>"
+            return "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3\"\(attributes)/>"
         case .square:
-            return "<rect class=\"mark\" x=\"\(Markup.pixels(px - 2.7))\" y=\"\(Markup.pixels(py - 2.7))\" width=\"5.4\" height=\"5.4\" \(paint)\(data)/>"
+            return "<rect x=\"\(Markup.pixels(px - 2.7))\" y=\"\(Markup.pixels(py - 2.7))\" width=\"5.4\" height=\"5.4\"\(attributes)/>"
         case .triangle:
-            return "<path class=\"mark\" d=\"M\(x) \(Markup.pixels(py - 3.6))L\(Markup.pixels(px + 3.3)) \(Markup.pixels(py + 2.4))L\(Markup.pixels(px - 3.3)) \(Markup.pixels(py + 2.4))Z\" \(paint)\(data)/>"
+            return "<path d=\"M\(x) \(Markup.pixels(py - 3.6))L\(Markup.pixels(px + 3.3)) \(Markup.pixels(py + 2.4))L\(Markup.pixels(px - 3.3)) \(Markup.pixels(py + 2.4))Z\"\(attributes)/>"
         case .diamond:
-            return "<path class=\"mark\" d=\"M\(x) \(Markup.pixels(py - 3.8))L\(Markup.pixels(px + 3.8)) \(y)L\(x) \(Markup.pixels(py + 3.8))L\(Markup.pixels(px - 3.8)) \(y)Z\" \(paint)\(data)/>"
+            return "<path d=\"M\(x) \(Markup.pixels(py - 3.8))L\(Markup.pixels(px + 3.8)) \(y)L\(x) \(Markup.pixels(py + 3.8))L\(Markup.pixels(px - 3.8)) \(y)Z\"\(attributes)/>"
         case .cross:
-            return "<path class=\"mark\" d=\"M\(Markup.pixels(px - 3)) \(Markup.pixels(py - 3))L\(Markup.pixels(px + 3)) \(Markup.pixels(py + 3))M\(Markup.pixels(px - 3)) \(Markup.pixels(py + 3))L\(Markup.pixels(px + 3)) \(Markup.pixels(py - 3))\" fill=\"none\" stroke=\"\(style.colour)\" stroke-width=\"1.6\"\(data)/>"
+            return "<path d=\"M\(Markup.pixels(px - 3)) \(Markup.pixels(py - 3))L\(Markup.pixels(px + 3)) \(Markup.pixels(py + 3))M\(Markup.pixels(px - 3)) \(Markup.pixels(py + 3))L\(Markup.pixels(px + 3)) \(Markup.pixels(py - 3))\"\(attributes)/>"
         }
     }
 
-    /// The points of `series` a screen can tell apart: the first of each 2 × 2 pixel cell.
+    /// The side, in pixels, of the cells in which only a series' first point is drawn: 2 up to
+    /// 1,000 points, then growing with the square root of the count up to 6 (a marker's width), so
+    /// that a series of 5,000 trials draws no more marks than the eye can separate.
+    static func cellSize(points: Int) -> Double {
+        points <= 1000 ? 2 : min(6, 2 * (Double(points) / 1000).squareRoot())
+    }
+
+    /// The points of `series` a screen can tell apart: the first of each cell (``cellSize(points:)``).
     func visible(_ points: [Point]) -> [(point: Point, x: Double, y: Double)] {
         var cells = Set<Int64>()
         var kept: [(point: Point, x: Double, y: Double)] = []
+        let size = Self.cellSize(points: points.count)
         for point in points where point.x.isFinite && point.y.isFinite {
             let px = pixelX(point.x), py = pixelY(point.y)
-            let cell = Int64(px / 2) << 32 | Int64(py / 2)
+            let cell = Int64(px / size) << 32 | Int64(py / size)
             if cells.insert(cell).inserted { kept.append((point, px, py)) }
         }
         return kept
     }
 
     private func draw(_ series: Series, style: PlotStyle) -> String {
-        var out = "<g class=\"series\" data-series=\"\(Markup.escape(series.name))\" data-count=\"\(series.points.count + series.rectangles.count)\">\n"
+        var out = "<g class=\"series\" data-series=\"\(Markup.escape(series.name))\" data-count=\"\(series.points.count + series.rectangles.count)\""
         switch series.shape {
         case .points, .hollowPoints:
             let hollow = { if case .hollowPoints = series.shape { true } else { false } }()
+            out += " \(paint(style, hollow: hollow))>\n"
             for kept in visible(series.points) {
-                out += marker(style, x: kept.x, y: kept.y, hollow: hollow, data: attributes(kept.point.data)) + "\n"
+                out += marker(style, x: kept.x, y: kept.y, attributes: attributes(kept.point.data)) + "\n"
             }
+            return out + "</g>\n"
+        default:
+            out += ">\n"
+        }
+        switch series.shape {
+        case .points, .hollowPoints:
+            break
         case .line, .step:
             let kept = visible(series.points)
             guard !kept.isEmpty else { break }
@@ -300,9 +323,13 @@ public struct Plot: Sendable {
                 out += "<line class=\"rule\" x1=\"\(Markup.pixels(area.x))\" y1=\"\(py)\" x2=\"\(Markup.pixels(area.x + area.width))\" y2=\"\(py)\" stroke=\"\(style.colour)\" stroke-width=\"1.5\" stroke-dasharray=\"\(style.dashes ?? "6 3")\"\(attributes(point.data))/>\n"
             }
         case .rectangles, .bands:
+            // As with points: a rectangle covering the same cells as an earlier one is drawn once.
+            let size = Self.cellSize(points: series.rectangles.count)
+            var cells = Set<[Int]>()
             for rectangle in series.rectangles {
                 let x0 = pixelX(rectangle.x.lowerBound), x1 = pixelX(rectangle.x.upperBound)
                 let y0 = pixelY(rectangle.y.upperBound), y1 = pixelY(rectangle.y.lowerBound)
+                guard cells.insert([x0, x1, y0, y1].map { Int(($0 / size).rounded()) }).inserted else { continue }
                 out += "<rect class=\"bar\" x=\"\(Markup.pixels(x0))\" y=\"\(Markup.pixels(y0))\" width=\"\(Markup.pixels(max(1, x1 - x0)))\" height=\"\(Markup.pixels(max(1, y1 - y0)))\" fill=\"\(style.colour)\" fill-opacity=\"\(opacity(series.shape, style))\"\(attributes(rectangle.data))/>\n"
             }
         }

@@ -47,11 +47,12 @@ public struct PlotScale: Sendable, Equatable {
         }
     }
 
-    /// 1, 2 or 5 times a power of ten, at least `rough`.
-    static func niceStep(_ rough: Double) -> Double {
+    /// 1, 2 or 5 (and with `allowingQuarters`, 2.5) times a power of ten, at least `rough`.
+    static func niceStep(_ rough: Double, allowingQuarters: Bool = false) -> Double {
         guard rough > 0, rough.isFinite else { return 1 }
         let power = pow(10, floor(log10(rough)))
-        for multiple in [1.0, 2, 5, 10] where multiple * power >= rough * 0.999_999 { return multiple * power }
+        let multiples: [Double] = allowingQuarters ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10]
+        for multiple in multiples where multiple * power >= rough * 0.999_999 { return multiple * power }
         return 10 * power
     }
 
@@ -72,7 +73,7 @@ public struct PlotScale: Sendable, Equatable {
     public func ticks(maximum: Int = 8) -> [Double] {
         switch kind {
         case .linear:
-            let step = Self.niceStep((domain.upperBound - domain.lowerBound) / Double(max(1, maximum - 2)))
+            let step = Self.niceStep((domain.upperBound - domain.lowerBound) / Double(max(1, maximum - 2)), allowingQuarters: true)
             var ticks: [Double] = []
             var index = (domain.lowerBound / step).rounded(.up)
             while index * step <= domain.upperBound + step * 1e-9 {
