@@ -123,6 +123,9 @@ public struct SearchReport: Sendable {
         return page
     }
 
+    /// The significance level's rule looks the same in every plot.
+    static let levelStyle = PlotStyle.series(2)
+
     var complete: [Row] { rows.filter { $0.state == .complete && $0.score != nil } }
 
     static func point(_ row: Row, x: Double, y: Double, _ extra: [(name: String, value: String)] = []) -> Plot.Point {
@@ -150,7 +153,7 @@ public struct SearchReport: Sendable {
         }
         plot.series.append(.init(name: "best so far", shape: .step, points: steps))
         plot.series.append(.init(name: "significance level", shape: .rule,
-                                 points: [Plot.Point(x: 0, y: level, data: [("level", Markup.value(level))])]))
+                                 points: [Plot.Point(x: 0, y: level, data: [("level", Markup.value(level))])], style: Self.levelStyle))
         for (state, name) in [(TrialState.pruned, "pruned"), (.failed, "failed")] {
             let marked = rows.filter { $0.state == state }
             if !marked.isEmpty {
@@ -188,7 +191,7 @@ public struct SearchReport: Sendable {
                     Self.point(row, x: $0.value, y: row.score!, [("value", Markup.value($0.value)), ("score", Markup.value(row.score!))])
                 }
             }))
-            plot.series.append(.init(name: "significance level", shape: .rule, points: [Plot.Point(x: 0, y: level)]))
+            plot.series.append(.init(name: "significance level", shape: .rule, points: [Plot.Point(x: 0, y: level)], style: Self.levelStyle))
             plots.append(plot)
         }
         for name in names.categorical {
