@@ -159,6 +159,23 @@ struct ReportCommandTests {
             + markup.marks(plot: "history", series: "pruned").count + markup.marks(plot: "history", series: "failed").count == 6)
     }
 
+    @Test("a running search's report says it is running, and shows the trials finished so far")
+    func runningRun() throws {
+        let directory = try search.setUp()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = try Optimize.start(search.searchArguments(out: "run", trials: 400, seeds: "0..<1048576"), in: directory)
+        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        let journal = directory.appendingPathComponent("run/trials.journal")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, ((try? String(contentsOf: journal, encoding: .utf8)) ?? "").split(separator: "\n").count < 2 {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(process.isRunning, "the search ended before the report")
+        let (_, _, markup) = try report(directory, "run")
+        #expect(markup.text.contains("This search is running (process \(process.processIdentifier))"), "\(markup.text.prefix(600))")
+        #expect(markup.marks(plot: "history", series: "complete trial").count >= 2)
+    }
+
     @Test("a sweep's report: the survivors by seed and skip, and the matches against chance")
     func sweepReport() throws {
         let directory = try search.setUp()
