@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Study", targets: ["Study"]),
         .library(name: "WindowSearch", targets: ["WindowSearch"]),
         .library(name: "Campaign", targets: ["Campaign"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,10 +58,16 @@ let package = Package(
             name: "Campaign",
             dependencies: ["WindowSearch", "Sieve", "_OptimizeSupport"]
         ),
+        // The metrics store: per agent, executions.jsonl, summary.json and trends (docs/operations.md §4).
+        .target(
+            name: "Metrics",
+            dependencies: ["_OptimizeSupport"]
+        ),
         .executableTarget(
             name: "optimize",
             dependencies: [
                 "Campaign",
+                "Metrics",
                 "Sieve",
                 "SieveMetal",
                 "Study",
@@ -136,6 +143,10 @@ let package = Package(
         .testTarget(
             name: "CampaignTests",
             dependencies: ["Campaign", "WindowSearch", "Sieve"]
+        ),
+        .testTarget(
+            name: "MetricsTests",
+            dependencies: ["Metrics"]
         ),
         .testTarget(
             name: "OptimizeCLITests",
