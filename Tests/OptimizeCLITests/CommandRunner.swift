@@ -77,6 +77,12 @@ enum Optimize {
         return process
     }
 
+    /// Whether `OPTIMIZE_UNTRUSTED_GPU=1` (SieveMetal's `UntrustedGPU`): the GPU's compute results
+    /// cannot be trusted here (GitHub's macOS runners), so the tests that compare `--backend metal`'s
+    /// results with the CPU's skip, with ``untrustedGPUReason``.
+    static var untrustedGPU: Bool { ProcessInfo.processInfo.environment["OPTIMIZE_UNTRUSTED_GPU"] == "1" }
+    static let untrustedGPUReason = "OPTIMIZE_UNTRUSTED_GPU=1: this machine's GPU (a CI runner's paravirtual device) compiles shaders, but its compute results cannot be trusted"
+
     /// A fresh, empty directory for one test.
     static func scratchDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory
