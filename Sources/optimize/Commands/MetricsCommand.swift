@@ -211,7 +211,7 @@ struct MetricsCommand: ParsableCommand {
     /// The lines `show` prints above the records.
     static func describe(_ s: MetricsSummary) -> [String] {
         [
-            "\(s.agent): \(s.executionCount) executions, success \(percent(s.successRate)), last \(s.lastExecution ?? "-")",
+            "\(s.agent): \(s.executionCount) execution\(s.executionCount == 1 ? "" : "s"), success \(percent(s.successRate)), last \(s.lastExecution ?? "-")",
             "  average quality \(number(s.avgQualityScore)), average time \(seconds(s.avgExecutionTimeS))",
             "  trends (last 5 against the 5 before): success \(PerformanceSummary.cell(s.trend.successRate)), "
                 + "quality \(PerformanceSummary.cell(s.trend.qualityScore)), time \(PerformanceSummary.cell(s.trend.executionTimeS))",
