@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "WindowSearch", targets: ["WindowSearch"]),
         .library(name: "Campaign", targets: ["Campaign"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -63,11 +64,17 @@ let package = Package(
             name: "Report",
             dependencies: ["Campaign", "WindowSearch", "Sieve", "_OptimizeSupport"]
         ),
+        // The metrics store: per agent, executions.jsonl, summary.json and trends (docs/operations.md §4).
+        .target(
+            name: "Metrics",
+            dependencies: ["_OptimizeSupport"]
+        ),
         .executableTarget(
             name: "optimize",
             dependencies: [
                 "Campaign",
                 "Report",
+                "Metrics",
                 "Sieve",
                 "SieveMetal",
                 "Study",
@@ -147,6 +154,10 @@ let package = Package(
         .testTarget(
             name: "CampaignTests",
             dependencies: ["Campaign", "WindowSearch", "Sieve"]
+        ),
+        .testTarget(
+            name: "MetricsTests",
+            dependencies: ["Metrics"]
         ),
         .testTarget(
             name: "OptimizeCLITests",

@@ -35,7 +35,7 @@ public struct BackendSelection: Sendable {
     /// Chooses the backend for `request`.
     ///
     /// - `auto` takes Metal when the system has a Metal device (and its shaders compile), and the
-    ///   CPU otherwise; it never takes the emulation.
+    ///   CPU otherwise; it never takes the emulation, nor a GPU flagged untrusted (``UntrustedGPU``).
     /// - `metal` takes the system's GPU; where Metal does not exist it takes the emulated device
     ///   (and says so); on a Mac without a device it fails.
     /// - `cpu` takes the CPU.
@@ -43,11 +43,13 @@ public struct BackendSelection: Sendable {
     /// - Parameters:
     ///   - systemDevice: the system's GPU (tests substitute a device); `metalDevice`, the device
     ///     `metal` runs on.
+    ///   - untrustedGPU: whether `OPTIMIZE_UNTRUSTED_GPU=1` (``UntrustedGPU/isFlagged``).
     /// - Throws: ``MetalBackendError`` when `metal` cannot be set up.
     public static func make(_ request: BackendRequest, cpu: CPUSieveBackend = CPUSieveBackend(),
                             metal configuration: MetalSieveBackend.Configuration = .init(),
                             systemDevice: (any MTLDevice)? = MetalPlatform.systemDevice(),
-                            metalDevice: (any MTLDevice)? = MetalPlatform.defaultDevice()) throws -> BackendSelection {
+                            metalDevice: (any MTLDevice)? = MetalPlatform.defaultDevice(),
+                            untrustedGPU: Bool = UntrustedGPU.isFlagged) throws -> BackendSelection {
         func cpuSelection(_ why: String) -> BackendSelection {
             BackendSelection(request: request, backend: cpu,
                              summary: "backend: cpu (\(why); \(cpu.threads) threads, \(cpu.instructionSet) lanes)")
@@ -58,6 +60,9 @@ public struct BackendSelection: Sendable {
         case .auto:
             guard let device = systemDevice else {
                 return cpuSelection("auto: no Metal device on this machine")
+            }
+            if untrustedGPU {
+                return cpuSelection("auto: \(UntrustedGPU.variable)=1, this machine's GPU computes results that cannot be trusted")
             }
             do {
                 let metal = try MetalSieveBackend(device: device, configuration: configuration)

@@ -15,7 +15,7 @@ struct Optimize: ParsableCommand {
             PRNGsCommand.self, GenerateCommand.self, SieveCommand.self, SurvivorsCommand.self, MergeCommand.self,
             BenchCommand.self, StudyCommand.self, AskCommand.self, TellCommand.self,
             SearchCommand.self, ResumeCommand.self, CampaignCommand.self, SummarizeCommand.self, StatusCommand.self, MonitorCommand.self, ReportCommand.self,
-            ExportCommand.self, ChampionCommand.self, MigrateCommand.self, SelfTestCommand.self,
+            ExportCommand.self, ChampionCommand.self, MigrateCommand.self, SelfTestCommand.self, MetricsCommand.self,
         ]
     )
 

@@ -22,11 +22,24 @@ enum Optimize {
 
     static var binary: URL { productsDirectory.appendingPathComponent("optimize") }
 
+    /// The metrics store every test's `sieve`, `search` and `bench` record into: a folder of this
+    /// test process under the temporary directory, never the checkout or a test's own directory
+    /// (whose contents tests compare).
+    static let metricsDirectory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("optimize-cli-metrics-\(ProcessInfo.processInfo.processIdentifier)").path
+
+    /// The environment of the binary: this process's, with OPTIMIZE_METRICS_DIR at ``metricsDirectory``
+    /// and `extra` on top.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["OPTIMIZE_METRICS_DIR": metricsDirectory]) { $1 }.merging(extra) { $1 }
+    }
+
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+    static func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = environment(extra)
         if let directory { process.currentDirectoryURL = directory }
         // Files rather than pipes: a large output can never block the process.
         let capture = try scratchDirectory()
@@ -51,10 +64,11 @@ enum Optimize {
     }
 
     /// Starts the binary without waiting (output discarded), for tests that signal it.
-    static func start(_ arguments: [String], in directory: URL) throws -> Process {
+    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = environment(extra)
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -62,6 +76,12 @@ enum Optimize {
         try process.run()
         return process
     }
+
+    /// Whether `OPTIMIZE_UNTRUSTED_GPU=1` (SieveMetal's `UntrustedGPU`): the GPU's compute results
+    /// cannot be trusted here (GitHub's macOS runners), so the tests that compare `--backend metal`'s
+    /// results with the CPU's skip, with ``untrustedGPUReason``.
+    static var untrustedGPU: Bool { ProcessInfo.processInfo.environment["OPTIMIZE_UNTRUSTED_GPU"] == "1" }
+    static let untrustedGPUReason = "OPTIMIZE_UNTRUSTED_GPU=1: this machine's GPU (a CI runner's paravirtual device) compiles shaders, but its compute results cannot be trusted"
 
     /// A fresh, empty directory for one test.
     static func scratchDirectory() throws -> URL {

@@ -15,9 +15,11 @@ struct MonitorCommandTests {
     /// A shell word.
     func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    /// A command line run in `directory` with a fixed locale (LANG only) and `TERM` as tmux sets it.
+    /// A command line run in `directory` with a fixed locale (LANG only), `TERM` as tmux sets it, and
+    /// the tests' metrics store (``Optimize/metricsDirectory``).
     func shell(_ arguments: [String], in directory: URL, lang: String = "C.UTF-8", extra: String = "") -> String {
-        "cd \(quoted(directory.path)) && env -u LC_ALL -u LC_CTYPE -u NO_COLOR LANG=\(lang) \(extra) "
+        "cd \(quoted(directory.path)) && env -u LC_ALL -u LC_CTYPE -u NO_COLOR LANG=\(lang) "
+            + "OPTIMIZE_METRICS_DIR=\(quoted(Optimize.metricsDirectory)) \(extra) "
             + ([Optimize.binary.path] + arguments).map(quoted).joined(separator: " ")
     }
 

@@ -11,7 +11,7 @@ import _MetalEmulation
 
 /// The executor drives the Metal backend as it drives the CPU: the same pruning, the same chunks,
 /// the same overflow re-splits.
-@Suite("The executor on Metal and the CPU", .enabled(if: BackendTestDevice.available, "\(BackendTestDevice.unavailable)"))
+@Suite("The executor on Metal and the CPU", .enabled(if: BackendTestDevice.available, "\(BackendTestDevice.unavailable)"), .disabled(if: UntrustedGPU.isFlagged, "\(UntrustedGPU.reason)"))
 struct ExecutorOnMetalTests {
     /// A java_lcg mod-1000 plan with a planted seed, whose thresholds few low-bit classes meet
     /// (T = 3, B = 19: 2^19 classes).

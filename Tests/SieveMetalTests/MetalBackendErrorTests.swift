@@ -52,15 +52,25 @@ struct MetalBackendErrorTests {
     @Test("auto takes the system's device when it has one, and the CPU when Metal cannot be set up on it")
     func autoWithAndWithoutDevice() throws {
         let device = MTLEmulatedDevice()
-        let chosen = try BackendSelection.make(.auto, systemDevice: device)
+        let chosen = try BackendSelection.make(.auto, systemDevice: device, untrustedGPU: false)
         #expect(chosen.name == "metal (emulated)")
         #expect(chosen.summary == "backend: metal (auto: \(device.name))")
         let broken = MTLEmulatedDevice()
         broken.refusals = .commandQueues
-        let fallback = try BackendSelection.make(.auto, systemDevice: broken)
+        let fallback = try BackendSelection.make(.auto, systemDevice: broken, untrustedGPU: false)
         #expect(fallback.name == "cpu")
         #expect(fallback.summary.contains("auto: Metal could not be set up: the Metal device"), "\(fallback.summary)")
         #expect(throws: MetalBackendError.noDevice) { _ = try BackendSelection.make(.metal, metalDevice: nil) }
+    }
+
+    @Test("auto takes the CPU where OPTIMIZE_UNTRUSTED_GPU=1 flags the device, and says why; metal still takes the device")
+    func autoOnAnUntrustedGPU() throws {
+        let device = MTLEmulatedDevice()
+        let chosen = try BackendSelection.make(.auto, systemDevice: device, untrustedGPU: true)
+        #expect(chosen.name == "cpu")
+        #expect(chosen.summary.hasPrefix("backend: cpu (auto: OPTIMIZE_UNTRUSTED_GPU=1, this machine's GPU computes results that cannot be trusted;"),
+                "\(chosen.summary)")
+        #expect(try BackendSelection.make(.metal, metalDevice: device, untrustedGPU: true).name == "metal (emulated)")
     }
 
     @Test("the default backend runs on the platform's default device: here, the emulation")

@@ -22,7 +22,7 @@ enum BackendTestDevice {
 }
 
 /// The Metal backend held to the CPU backend: emulated on Linux, on the GPU on a Mac.
-@Suite("Metal backend", .enabled(if: BackendTestDevice.available, "\(BackendTestDevice.unavailable)"))
+@Suite("Metal backend", .enabled(if: BackendTestDevice.available, "\(BackendTestDevice.unavailable)"), .disabled(if: UntrustedGPU.isFlagged, "\(UntrustedGPU.reason)"))
 struct MetalBackendTests {
     @Test("equals the CPU backend on random configurations", arguments: 0..<3)
     func equalsCPUOnRandomConfigurations(batch: Int) throws {
@@ -223,7 +223,7 @@ struct RealMetalDeviceTests {
         }
     }
 
-    @Test("the standard workloads' first million seeds survive the GPU exactly as on the CPU")
+    @Test("the standard workloads' first million seeds survive the GPU exactly as on the CPU", .disabled(if: UntrustedGPU.isFlagged, "\(UntrustedGPU.reason)"))
     func standardWorkloadsEqualCPU() throws {
         let device = try #require(MetalPlatform.systemDevice())
         let metal = try MetalSieveBackend(device: device)

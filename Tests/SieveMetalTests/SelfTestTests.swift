@@ -26,7 +26,8 @@ struct SelfTestTests {
     }
 
     @Test("on the Metal backend every check passes against the CPU backend, with the dispatches counted",
-          .enabled(if: BackendTestDevice.available, "\(BackendTestDevice.unavailable)"))
+          .enabled(if: BackendTestDevice.available, "\(BackendTestDevice.unavailable)"),
+          .disabled(if: UntrustedGPU.isFlagged, "\(UntrustedGPU.reason)"))
     func metalPasses() throws {
         var configuration = Self.small
         configuration.benchWorkloads = ["W2", "W5"]
@@ -73,7 +74,8 @@ struct SelfTestTests {
     }
 
     @Test("on a GPU a dispatch at or over the limit fails dispatch sizing; under it passes",
-          .enabled(if: BackendTestDevice.available, "\(BackendTestDevice.unavailable)"))
+          .enabled(if: BackendTestDevice.available, "\(BackendTestDevice.unavailable)"),
+          .disabled(if: UntrustedGPU.isFlagged, "\(UntrustedGPU.reason)"))
     func dispatchLimit() throws {
         let selfTest = SelfTest(backend: try BackendTestDevice.backend(), configuration: Self.small)
         var slow = MetalSieveBackend.Statistics()

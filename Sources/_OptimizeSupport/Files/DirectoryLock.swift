@@ -37,11 +37,15 @@ public final class DirectoryLock {
     ///   - name: the lock file's name (``run``, ``sweep``, ``study``).
     ///   - holder: what the directory is, for the message (`search run`, `sweep`, `study`).
     ///   - fix: what to do when another process holds it.
-    /// - Throws: ``InputError``: ``InputError/Kind/runBusy`` when another process holds the lock;
-    ///   `unwritableFile` when the lock file cannot be opened (a symlink planted at its name is
-    ///   refused, naming it).
+    ///   - waiting: wait for another holder to release the lock instead of refusing. For writers
+    ///     whose hold is short (a metrics store's append, a few milliseconds), where two processes
+    ///     must both get their turn rather than one of them failing.
+    /// - Throws: ``InputError``: ``InputError/Kind/runBusy`` when another process holds the lock
+    ///   (never when `waiting`); `unwritableFile` when the lock file cannot be opened (a symlink
+    ///   planted at its name is refused, naming it).
     public init(directory: FilePath, name: String, holder: String,
-                fix: String = "wait for it to finish, or stop it, then run the command again") throws(InputError) {
+                fix: String = "wait for it to finish, or stop it, then run the command again",
+                waiting: Bool = false) throws(InputError) {
         path = directory.appending(name)
         let descriptor = try FileIO.openForWriting(path, append: false, create: true, readable: true)
         var info = stat()
@@ -50,7 +54,7 @@ public final class DirectoryLock {
             throw InputError(.unwritableFile, source: path.string, problem: "is not a regular file, so it cannot be the \(holder)'s lock file",
                              fix: "remove it; optimize creates the lock file itself")
         }
-        while flock(descriptor.rawValue, LOCK_EX | LOCK_NB) != 0 {
+        while flock(descriptor.rawValue, waiting ? LOCK_EX : LOCK_EX | LOCK_NB) != 0 {
             let error = errno
             if error == EINTR { continue }
             guard error == EWOULDBLOCK else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Sieve
 import SieveMetal
 import WindowSearch
@@ -60,6 +61,15 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var backendOptions: BackendOptions
 
+    @OptionGroup var metrics: MetricsOptions
+
+    @Option(help: ArgumentHelp("The run this bench is part of, in its metrics' idempotency keys (default: a new one each time).",
+                               valueName: "id"))
+    var runID: String?
+
+    @Option(help: ArgumentHelp("The iteration of --run-id this bench is, in its metrics' idempotency keys.", valueName: "n"))
+    var iteration: Int = 1
+
     func run() throws {
         try reportingErrors { try measure() }
     }
@@ -68,6 +78,13 @@ struct BenchCommand: ParsableCommand {
         if let writeTrialHistory {
             try TrialWorkload.writeHistory(to: writeTrialHistory)
             return
+        }
+        guard iteration >= 1 else {
+            throw InputError(.invalidOption, source: "--iteration", problem: "\(iteration)", fix: "give an iteration of at least 1")
+        }
+        if let runID, runID.isEmpty || runID.contains("/") {
+            throw InputError(.invalidOption, source: "--run-id", problem: "'\(runID)' is empty or holds '/'",
+                             fix: "give a run id without '/', such as soak-20261202")
         }
         let cpuThreads = max(1, self.threads ?? CPUKernel.defaultThreadCount)
         var seedCount: UInt64?
@@ -106,12 +123,16 @@ struct BenchCommand: ParsableCommand {
         let threads = onGPU ? 1 : cpuThreads
         var results: [BenchmarkResult] = []
         var dispatches: [String: MetalSieveBackend.Statistics] = [:]
+        let run = runID ?? UUID().uuidString
         for workload in workloads {
             if !json { StandardError.write("running \(workload.id): \(workload.summary)…") }
             metal?.resetStatistics()
-            results.append(try BenchmarkResult.measure(workload, quick: quick, backend: selection.backend, threads: threads,
-                                                       seeds: seedCount))
+            let result = try BenchmarkResult.measure(workload, quick: quick, backend: selection.backend, threads: threads,
+                                                     seeds: seedCount)
+            results.append(result)
             if let metal { dispatches[workload.id] = metal.statistics }
+            record(workload.id, run: run, seconds: result.seconds, seedsPerSecond: result.seedsPerSecond, seeds: result.seeds,
+                   threads: result.threads, backend: selection.name)
         }
         var trialResults: [TrialWorkload.Result] = []
         var scalingResults: [(one: TrialWorkload.Result, all: TrialWorkload.Result)] = []
@@ -128,8 +149,11 @@ struct BenchCommand: ParsableCommand {
                     scalingResults.append((one, every))
                 } else {
                     metal?.resetStatistics()
-                    trialResults.append(try bench.run(trial, backend: selection.backend, name: selection.name, threads: threads, leg: 0))
+                    let result = try bench.run(trial, backend: selection.backend, name: selection.name, threads: threads, leg: 0)
+                    trialResults.append(result)
                     if let metal { dispatches[trial.id] = metal.statistics }
+                    record(trial.id, run: run, seconds: result.seconds, seedsPerSecond: result.seedsPerSecond, seeds: result.seeds,
+                           threads: result.threads, backend: selection.name)
                 }
             }
         }
@@ -208,6 +232,19 @@ struct BenchCommand: ParsableCommand {
             print("thread scaling: the wall time at 1 thread over the wall time at \(every); the phases of each run:")
             print(Self.trialTable(scalingResults.flatMap { [$0.one, $0.all] }, onGPU: false).joined(separator: "\n"))
         }
+    }
+
+    /// A workload's record in the metrics store (agent `bench.ID`), as soon as it is measured: its
+    /// quality score is its seeds per second, and its key is the run's, the iteration's and the
+    /// workload's, so that the same run and iteration given again records nothing twice.
+    func record(_ id: String, run: String, seconds: Double, seedsPerSecond: Double, seeds: UInt64, threads: Int, backend: String) {
+        let details: JSONValue = .object([
+            ("seeds", .uint64(seeds)), ("threads", .integer(threads)), ("quick", .bool(quick)), ("pruning", .bool(!noPrune)),
+            ("run", .string(run)), ("iteration", .integer(iteration)),
+        ])
+        metrics.record(MetricsRecord(success: true, agent: "bench.\(id)", qualityScore: seedsPerSecond, executionTimeS: seconds,
+                                     workload: id, backend: backend, details: details),
+                       key: MetricsRecord.key("bench", run: run, iteration: iteration, workload: id))
     }
 
     static func dispatchLine(_ s: MetalSieveBackend.Statistics) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Sieve
 import Study
 import WindowSearch
@@ -62,6 +63,8 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var backendOptions: BackendOptions
 
+    @OptionGroup var metrics: MetricsOptions
+
     @Flag(help: "The reference system's semantics (offset as an o-step pre-advance, reverse = window backwards, float32 thresholds).")
     var referenceMode = false
 
@@ -104,8 +107,37 @@ struct SearchCommand: ParsableCommand {
             settings.backend = selection.name
             let search = try SearchRun.start(directory: out, settings: settings, history: loaded, resume: resume,
                                              backend: selection.backend)
-            try SearchSession.run(search, json: json, stop: stop)
+            let started = Date()
+            do {
+                try SearchSession.run(search, json: json, stop: stop)
+            } catch let error as ExitCode {
+                throw error  // interrupted: the run resumes, and is recorded when it completes
+            } catch {
+                record(search, seconds: Date().timeIntervalSince(started), key: "search/failed/\(UUID().uuidString)", failure: error)
+                throw error
+            }
+            // A run is one execution however many processes it took: its directory and run.json's
+            // creation time, so `--resume` on a complete run records nothing more.
+            let created = (try? RunFile.read(directory: out).created) ?? UUID().uuidString
+            record(search, seconds: Date().timeIntervalSince(started),
+                   key: "search/\(URL(fileURLWithPath: out).standardizedFileURL.path)/\(created)", failure: nil)
         }
+    }
+
+    /// The search's record in the metrics store (agent `search`): it succeeded when a trial
+    /// completed, and its quality score is the best trial's score.
+    func record(_ search: SearchRun, seconds: Double, key: String, failure: (any Error)?) {
+        let best = search.best
+        var details: [(key: String, value: JSONValue)] = [
+            ("directory", .string(out)), ("trials", .integer(search.outcomes.count)),
+            ("complete", .integer(search.outcomes.filter { $0.state == .complete }.count)),
+            ("best_trial", best.map { .integer($0.trial) } ?? .null),
+            ("p_value", .number(best?.significance?.pValue)), ("claims_significance", best?.significance.map { .bool($0.claims) } ?? .null),
+        ]
+        if let failure { details.append(("error", .string("\(failure)"))) }
+        metrics.record(MetricsRecord(success: failure == nil && best != nil, agent: "search", qualityScore: best?.score,
+                                     executionTimeS: seconds, workload: search.settings.prng, backend: search.settings.backend,
+                                     details: .object(details)), key: key)
     }
 
     func makeSettings(history loaded: DrawHistory) throws(InputError) -> SearchSettings {

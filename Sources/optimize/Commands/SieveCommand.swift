@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Sieve
 import SieveMetal
 import WindowSearch
@@ -88,6 +89,8 @@ struct SieveCommand: ParsableCommand {
 
     @OptionGroup var championDirectory: ChampionDirectoryOptions
 
+    @OptionGroup var metrics: MetricsOptions
+
     /// The window options a champion sets, by name, when given.
     var windowOptionsGiven: [String] {
         [("--prng", family.prng != nil), ("--param", !family.parameters.isEmpty), ("--window", window != nil),
@@ -166,12 +169,22 @@ struct SieveCommand: ParsableCommand {
             let display = ProgressDisplay(label: "sieve")
             let started = Date()
             var seedsThisRun: UInt128 = 0
-            let outcome = try sweep.run(
-                progress: { progress in
-                    seedsThisRun = progress.seedsThisRun
-                    display.update(progress)
-                },
-                shouldStop: { stop.requested })
+            let outcome: SieveSweep.Outcome
+            do {
+                outcome = try sweep.run(
+                    progress: { progress in
+                        seedsThisRun = progress.seedsThisRun
+                        display.update(progress)
+                    },
+                    shouldStop: { stop.requested })
+            } catch {
+                // A sweep that failed once it ran (a GPU's failure, a full disk) is an execution that failed.
+                display.finish()
+                recordExecution(success: false, seconds: Date().timeIntervalSince(started), seeds: seedsThisRun,
+                                summary: nil, family: plan.parameters.prng.family.name, backend: selection.name,
+                                key: "sieve/failed/\(UUID().uuidString)", failure: error)
+                throw error
+            }
             switch outcome {
             case .interrupted(let progress):
                 display.finish()
@@ -183,8 +196,34 @@ struct SieveCommand: ParsableCommand {
                                          summary: summary, seconds: seconds, seedsThisRun: seedsThisRun,
                                          backend: selection.name, champion: source)
                 print(json ? try report.json() : try report.text())
+                // A sweep is one execution however many runs it took: the key is its directory
+                // and sweep.json's creation time, so running the command again on a complete sweep
+                // (which only reports it) records nothing.
+                let manifest = try? FileIO.contents(of: FilePath(out).appending(SweepManifest.fileName), followingLinks: false)
+                    .flatMap { try? JSONReader.parse($0) }
+                let created = manifest?["created"]?.string ?? UUID().uuidString
+                let directory = URL(fileURLWithPath: out).standardizedFileURL.path
+                recordExecution(success: true, seconds: seconds, seeds: seedsThisRun, summary: summary,
+                                family: plan.parameters.prng.family.name, backend: selection.name,
+                                key: "sieve/\(directory)/\(created)", failure: nil)
             }
         }
+    }
+
+    /// The sieve's record in the metrics store (agent `sieve`): no quality score; the time and
+    /// seeds of this run, the survivors.
+    func recordExecution(success: Bool, seconds: Double, seeds: UInt128, summary: SweepSummary?, family: String,
+                         backend: String, key: String, failure: (any Error)?) {
+        var details: [(key: String, value: JSONValue)] = [
+            ("directory", .string(out)), ("seeds_this_run", .uint64(UInt64(clamping: seeds))),
+            ("seeds_per_second", .number(seconds > 0 ? Double(seeds) / seconds : nil)),
+        ]
+        if let summary {
+            details += [("forward", .integer(summary.forward)), ("bidirectional", summary.bidirectional.map(JSONValue.integer) ?? .null)]
+        }
+        if let failure { details.append(("error", .string("\(failure)"))) }
+        metrics.record(MetricsRecord(success: success, agent: "sieve", executionTimeS: seconds, workload: family, backend: backend,
+                                     details: .object(details)), key: key)
     }
 
     func makePlan(history loaded: DrawHistory) throws(InputError) -> (SievePlan, SeedRange) {

@@ -3,6 +3,7 @@ import Foundation
 import Sieve
 import SieveMetal
 import Campaign
+import Metrics
 
 /// The exit status of each kind of failure: scripts tell them apart without parsing messages.
 enum ExitStatus {
@@ -30,6 +31,8 @@ enum ExitStatus {
         (.invalidChampion, 55, "bad champion file"), (.unpromotableTrial, 56, "trial cannot be promoted (pruned, failed, or none complete)"),
         (.noChampionBackup, 57, "no champion backup to roll back to"),
         (.invalidEnvironment, 60, "bad environment variable (OPTIMIZE_CAMPAIGN_BLOCK, OPTIMIZE_CAMPAIGN_PAUSE)"),
+        (.unknownAgent, 61, "unknown metrics agent"),
+        (.invalidRetention, 62, "bad retention (--days, OPTIMIZE_METRICS_RETENTION_DAYS)"),
         (.kernelFailure, 70, "internal error"), (.gpuFailure, 70, "GPU failure"),
     ]
 
