@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Campaign", targets: ["Campaign"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "Soak", targets: ["Soak"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -69,10 +70,16 @@ let package = Package(
             name: "Metrics",
             dependencies: ["_OptimizeSupport"]
         ),
+        // Soak runs: iterations of benchmarks, a canary search and a chance check, auto-tuning, the KPI gate.
+        .target(
+            name: "Soak",
+            dependencies: ["Metrics", "WindowSearch", "Sieve", "_OptimizeSupport"]
+        ),
         .executableTarget(
             name: "optimize",
             dependencies: [
                 "Campaign",
+                "Soak",
                 "Report",
                 "Metrics",
                 "Sieve",

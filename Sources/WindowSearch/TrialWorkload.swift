@@ -92,7 +92,8 @@ public struct TrialWorkload: Sendable, Identifiable {
 
     /// The settings `optimize search --draws HISTORY --prng F --seeds 0..<N --trials 1 --seed 1
     /// --config SHAPE` makes (every other option at its default), for `history` read from `historyPath`.
-    public func settings(seeds: UInt64, history: DrawHistory, historyPath: String, backend: String) throws(InputError) -> SearchSettings {
+    public func settings(seeds: UInt64, history: DrawHistory, historyPath: String, backend: String,
+                         chunkSize: UInt64 = SearchSettings.defaultChunkSize) throws(InputError) -> SearchSettings {
         let shape = HistoryShape(history: history)
         let defaults = SearchBounds.defaults(shape: shape, prng: family.name, referenceMode: false)
         let bounds = try SearchBounds.read(Self.shape, source: "the trial shape", over: defaults)
@@ -101,7 +102,7 @@ public struct TrialWorkload: Sendable, Identifiable {
             historyFormat: nil, newestFirst: false, historyChecksum: history.checksum, prng: family.name, prngParameters: [:],
             modulus: Self.modulus, seeds: SeedRange(first: 0, last: seeds - 1), referenceMode: false, fullReverse: false,
             backend: backend, objective: .significance, alpha: SearchSettings.defaultAlpha, trials: 1,
-            samplerSeed: Self.samplerSeed, chunkSize: SearchSettings.defaultChunkSize,
+            samplerSeed: Self.samplerSeed, chunkSize: chunkSize,
             chanceSampleSize: SieveSweep.defaultChanceSampleSize, bounds: bounds)
         try settings.validate(shape: shape, boundsSource: "the trial shape")
         return settings
@@ -112,6 +113,7 @@ public struct TrialWorkload: Sendable, Identifiable {
     ///
     /// - Parameters:
     ///   - backend: the search's backend; `backendName` is what run.json records.
+    ///   - chunkSize: seeds per journaled chunk (the search's `--chunk-size`; a soak tunes it).
     ///   - cancellation: the search's cancellation (a cancellable one by default, as the command
     ///     line's, so that dispatches are bounded in time as a search's are); cancelling it ends
     ///     the trial with ``Sieve/SieveCancelled``.
@@ -119,13 +121,14 @@ public struct TrialWorkload: Sendable, Identifiable {
     ///   when the trial did not complete.
     public func run(seeds: UInt64, historyPath: String, backend: SieveBackend, backendName: String = "cpu",
                     threads: Int = CPUKernel.defaultThreadCount, directory: String,
+                    chunkSize: UInt64 = SearchSettings.defaultChunkSize,
                     cancellation: Cancellation = Cancellation()) throws -> Result {
         guard seeds >= 1 && seeds <= Self.fullSeeds else {
             throw InputError(.invalidOption, source: "--seeds", problem: "\(seeds) seeds for a trial workload",
                              fix: "give 1 ... 2^32 seeds (a trial workload sweeps seeds 0 ..< n)")
         }
         let history = try DrawHistory.load(path: historyPath)
-        let settings = try settings(seeds: seeds, history: history, historyPath: historyPath, backend: backendName)
+        let settings = try settings(seeds: seeds, history: history, historyPath: historyPath, backend: backendName, chunkSize: chunkSize)
         let search = try SearchRun.start(directory: directory, settings: settings, history: history, resume: false, backend: backend)
         search.cancellation = cancellation
         let timer = PhaseTimer()
