@@ -155,6 +155,10 @@ let package = Package(
             dependencies: ["WindowSearch", "Sieve", "Study"]
         ),
         .testTarget(
+            name: "SoakTests",
+            dependencies: ["Soak", "Metrics", "WindowSearch"]
+        ),
+        .testTarget(
             name: "ReportTests",
             dependencies: ["Report", "Campaign", "WindowSearch", "Sieve"]
         ),
