@@ -63,7 +63,7 @@ let package = Package(
         // One self-contained HTML page of inline SVG plots per run, sweep or campaign.
         .target(
             name: "Report",
-            dependencies: ["Campaign", "WindowSearch", "Sieve", "_OptimizeSupport"]
+            dependencies: ["Campaign", "Soak", "Metrics", "WindowSearch", "Sieve", "_OptimizeSupport"]
         ),
         // The metrics store: per agent, executions.jsonl, summary.json and trends (docs/operations.md §4).
         .target(

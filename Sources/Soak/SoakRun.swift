@@ -108,7 +108,8 @@ public final class SoakRun {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], path: FilePath) throws(InputError) -> T {
+    /// A soak file's record; a file that does not parse is damage, naming the file.
+    public static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], path: FilePath) throws(InputError) -> T {
         let json: JSONValue
         do { json = try JSONReader.parse(bytes) } catch {
             throw InputError(.damagedOutputDirectory, source: path.string, problem: "is not valid JSON: \(error)",

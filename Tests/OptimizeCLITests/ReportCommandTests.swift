@@ -229,6 +229,37 @@ struct ReportCommandTests {
         }
     }
 
+    @Test("a soak's report: each workload's throughput per iteration, the gate's threshold and the metrics store's records")
+    func soakReport() throws {
+        let soaks = SoakCommandTests()
+        let directory = try soaks.setUp()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try soaks.soak(directory, out: "first", iterations: 3).status == 0)
+        // Gated against the first soak: W1 on 65,536 seeds takes milliseconds, so any verdict may
+        // come (PASS, FAIL or INCONCLUSIVE); the report shows whichever it was.
+        let second = try soaks.soak(directory, out: "second", iterations: 2)
+        #expect([0, 1, 3].contains(second.status), "\(second.stdout)\n\(second.stderr)")
+        let result = try Optimize.run(["report", "second", "--metrics-dir", "metrics"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try #require(FileManager.default.contents(atPath: directory.appendingPathComponent("second/report.html").path))
+        let markup = try #require(ReportMarkup.parse(page).markup)
+        #expect(markup.plots == ["svg-soak-W1"])
+        let points = markup.marks(plot: "soak-W1", series: "this soak")
+        for iteration in 1...2 {
+            let summary = try soaks.json(directory.appendingPathComponent("second/ITER_SUMMARY_\(iteration).json"))
+            let rate = ((summary["workloads"] as? [[String: Any]])?.first?["seeds_per_second"] as? Double)
+            #expect(Self.same(points.first { $0["data-iteration"] == String(iteration) }?["data-seeds-per-second"], rate), "iteration \(iteration)")
+        }
+        // Every record of soak.W1 in the store: the first soak's 3 and this one's 2.
+        #expect(markup.marks(plot: "soak-W1", series: "metrics store").count == 5)
+        // The threshold: the minimum ratio (0.8) times the median of the first soak's 3 samples.
+        let gate = try soaks.json(directory.appendingPathComponent("second/KPI_GATE.json"))
+        let history = try #require(((gate["throughput"] as? [[String: Any]])?.first?["history"] as? [Double]))
+        let median = history.sorted()[1]
+        #expect(Self.same(markup.marks(plot: "soak-W1", series: "gate threshold").first?["data-threshold"], 0.8 * median))
+        #expect(markup.text.contains("The KPI gate: \(gate["verdict"] as! String)"))
+    }
+
     @Test("a directory that holds nothing to report is refused by name, and nothing is written")
     func refusesOtherDirectories() throws {
         let directory = try Optimize.scratchDirectory()

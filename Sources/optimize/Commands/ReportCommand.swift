@@ -6,24 +6,25 @@ import Report
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write one self-contained HTML report (inline SVG plots) of a search run, a sieve sweep or a campaign.",
+        abstract: "Write one self-contained HTML report (inline SVG plots) of a search run, a sieve sweep, a campaign or a soak.",
         discussion: """
             Reads the directory read-only (a running or damaged one too: the page says so in a banner) and \
             writes one HTML file with no script and nothing from the network, which a browser opens from \
             disk. The same directory gives the same bytes.
             """)
 
-    @Argument(help: "The directory: the --out of `optimize search`, `optimize sieve` or `optimize campaign run`.")
+    @Argument(help: "The directory: the --out of `optimize search`, `optimize sieve`, `optimize campaign run` or `optimize soak`.")
     var directory: String
 
     @Option(help: ArgumentHelp("The HTML file to write (replaced atomically).", valueName: "file.html"))
     var out: String?
 
     @OptionGroup var champions: ChampionDirectoryOptions
+    @OptionGroup var metrics: MetricsDirectoryOptions
 
     func run() throws {
         try reportingErrors {
-            let page = try ReportSource.document(for: directory, champions: FilePath(champions.champions))
+            let page = try ReportSource.document(for: directory, champions: FilePath(champions.champions), metrics: try metrics.store())
             let path = FilePath(out ?? (directory as NSString).appendingPathComponent("report.html"))
             let bytes = Array(page.html.utf8)
             try AtomicFile.write(bytes, to: path)
