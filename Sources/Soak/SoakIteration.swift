@@ -53,6 +53,8 @@ public enum SoakIteration {
                                                                                               canary: IterationSummary.CanarySample,
                                                                                               chance: IterationSummary.ChanceSample,
                                                                                               measurements: IterationSummary.Measurements) {
+        // Each iteration starts as a new process does: no low-bit class table kept from the last.
+        LowBitClassTable.clearCache()
         let selected = try makeBackend(overrides)
         let chunk = overrides.chunkSize ?? SearchSettings.defaultChunkSize
         var samples: [IterationSummary.WorkloadSample] = []

@@ -104,6 +104,12 @@ public struct LowBitClassTable: Sendable, Hashable {
         return table
     }
 
+    /// Forgets every table sieved so far, so that the next sieve of each plan builds its table
+    /// again, as a new process would: a soak's iterations each measure what a user's run costs.
+    public static func clearCache() {
+        cache.withLock { $0.removeAll() }
+    }
+
     /// Whether the table of `plan` has been sieved, and then the table (`nil` when pruning by it
     /// does not pay).
     public static func cached(for plan: SievePlan) -> LowBitClassTable?? {
