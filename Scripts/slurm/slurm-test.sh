@@ -61,11 +61,12 @@ if ! munge -n >/dev/null 2>&1; then
 fi
 
 # A single-node cluster on ports of its own (not Slurm's defaults, which a real one may hold).
+# Its addresses are 127.0.0.1, so that a machine whose name does not resolve still works.
 host="$(hostname -s)"
 mkdir -p "$work/state" "$work/spool" "$work/log" "$work/run"
 cat >"$conf" <<EOF
 ClusterName=optimize-ci
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -86,7 +87,7 @@ SlurmdPort=$(( ${SLURM_TEST_PORT:-16817} + 1 ))
 ReturnToService=2
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
-NodeName=$host CPUs=2 State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF="$conf"
