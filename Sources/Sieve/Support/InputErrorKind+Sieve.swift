@@ -33,4 +33,13 @@ extension InputError.Kind {
     public static let outputDirectoryMismatch = Self("outputDirectoryMismatch")
     /// An output directory's files are damaged beyond what a resume can repair.
     public static let damagedOutputDirectory = Self("damagedOutputDirectory")
+    /// `--shard auto` found both a Slurm job array's and a Kubernetes Indexed Job's variables set:
+    /// which scheduler's index to use cannot be guessed.
+    public static let ambiguousShardEnvironment = Self("ambiguousShardEnvironment")
+    /// `--shard auto` found no scheduler's index, or a scheduler's index without the variable (or
+    /// `--shard-count`) that gives the number of shards.
+    public static let missingShardEnvironment = Self("missingShardEnvironment")
+    /// `--shard auto` found a scheduler's variable that is not a number, out of range, or
+    /// inconsistent with the others (an array that is not evenly stepped, a count that disagrees).
+    public static let invalidShardEnvironment = Self("invalidShardEnvironment")
 }

@@ -69,10 +69,13 @@ struct SieveCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("The seeds: start..<end (end excluded), e.g. 0..<2^32.", valueName: "range"))
     var seeds: String
 
-    @Option(help: ArgumentHelp("Sweep only part i of n (0-based) of the seeds; `optimize merge` joins the parts.", valueName: "i/n"))
+    @Option(help: ArgumentHelp("Sweep only part i of n (0-based) of the seeds; `optimize merge` joins the parts. `auto`: i and n from a Slurm job array (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX of --shard-count).", valueName: "i/n|auto"))
     var shard: String?
 
-    @Option(help: "The sweep's directory: created, or resumed when it holds this sweep.")
+    @Option(help: ArgumentHelp("With --shard auto: the number of shards (required for a Kubernetes Indexed Job: its spec.completions; checked against SLURM_ARRAY_TASK_COUNT).", valueName: "n"))
+    var shardCount: String?
+
+    @Option(help: "The sweep's directory: created, or resumed when it holds this sweep. `{shard}` in it is replaced by the shard's index (with --shard), so that every task of an array writes, and on a rerun resumes, a directory of its own.")
     var out: String
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seeds per journaled chunk (new sweeps only).", visibility: .hidden))
@@ -150,7 +153,13 @@ struct SieveCommand: ParsableCommand {
                 loaded = try history.load()
                 (plan, seedRange) = try makePlan(history: loaded)
             }
-            let shardSpec = try parseShard()
+            let assigned = try parseShard(environment: ProcessInfo.processInfo.environment)
+            let shardSpec = assigned.map { (index: $0.index, count: $0.count) }
+            if let assigned, let origin = assigned.origin {
+                // A scheduler's log then says which shard each task swept.
+                StandardError.write("sieve: shard \(assigned.index)/\(assigned.count) from \(origin)")
+            }
+            let out = try outDirectory(shard: shardSpec?.index)
             if let shardSpec, seedRange.shard(shardSpec.index, of: shardSpec.count) == nil {
                 throw InputError(.invalidOption, source: "--shard", problem: "part \(shardSpec.index)/\(shardSpec.count) of \(seedRange) holds no seed",
                                  fix: "use fewer shards than seeds")
@@ -180,7 +189,7 @@ struct SieveCommand: ParsableCommand {
             } catch {
                 // A sweep that failed once it ran (a GPU's failure, a full disk) is an execution that failed.
                 display.finish()
-                recordExecution(success: false, seconds: Date().timeIntervalSince(started), seeds: seedsThisRun,
+                recordExecution(out: out, success: false, seconds: Date().timeIntervalSince(started), seeds: seedsThisRun,
                                 summary: nil, family: plan.parameters.prng.family.name, backend: selection.name,
                                 key: "sieve/failed/\(UUID().uuidString)", failure: error)
                 throw error
@@ -203,7 +212,7 @@ struct SieveCommand: ParsableCommand {
                     .flatMap { try? JSONReader.parse($0) }
                 let created = manifest?["created"]?.string ?? UUID().uuidString
                 let directory = URL(fileURLWithPath: out).standardizedFileURL.path
-                recordExecution(success: true, seconds: seconds, seeds: seedsThisRun, summary: summary,
+                recordExecution(out: out, success: true, seconds: seconds, seeds: seedsThisRun, summary: summary,
                                 family: plan.parameters.prng.family.name, backend: selection.name,
                                 key: "sieve/\(directory)/\(created)", failure: nil)
             }
@@ -212,7 +221,7 @@ struct SieveCommand: ParsableCommand {
 
     /// The sieve's record in the metrics store (agent `sieve`): no quality score; the time and
     /// seeds of this run, the survivors.
-    func recordExecution(success: Bool, seconds: Double, seeds: UInt128, summary: SweepSummary?, family: String,
+    func recordExecution(out: String, success: Bool, seconds: Double, seeds: UInt128, summary: SweepSummary?, family: String,
                          backend: String, key: String, failure: (any Error)?) {
         var details: [(key: String, value: JSONValue)] = [
             ("directory", .string(out)), ("seeds_this_run", .uint64(UInt64(clamping: seeds))),
@@ -277,13 +286,46 @@ struct SieveCommand: ParsableCommand {
         return (try SievePlan(parameters: parameters, residues: residues, source: "\(loaded.source) with \(chosen.source)"), seedRange)
     }
 
-    func parseShard() throws(InputError) -> (index: Int, count: Int)? {
+    /// The shard to sweep: `--shard i/n`, or with `--shard auto` the scheduler's (``SchedulerShard``).
+    /// - Returns: the shard and, with `--shard auto`, the variables it came from.
+    func parseShard(environment: [String: String]) throws(InputError) -> (index: Int, count: Int, origin: String?)? {
+        var count: Int?
+        if let shardCount {
+            guard shard == "auto" else {
+                throw InputError(.invalidOption, source: "--shard-count", problem: "given without --shard auto",
+                                 fix: shard == nil ? "add --shard auto, or leave it out" : "leave it out: --shard \(shard!) gives the count")
+            }
+            guard let value = Int(shardCount), value >= 1 else {
+                throw InputError(.invalidOption, source: "--shard-count", problem: "'\(shardCount)' is not a number of shards",
+                                 fix: "give a whole number of at least 1 (the Indexed Job's completions)")
+            }
+            count = value
+        }
         guard let shard else { return nil }
+        if shard == "auto" {
+            let assigned = try SchedulerShard.resolve(environment: environment, shardCount: count)
+            return (assigned.index, assigned.count, assigned.origin)
+        }
         let parts = shard.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (0..<count).contains(index) else {
             throw InputError(.invalidOption, source: "--shard", problem: "'\(shard)' is not a shard i/n",
-                             fix: "write i/n with 0 <= i < n, such as 0/4 … 3/4")
+                             fix: "write i/n with 0 <= i < n, such as 0/4 … 3/4, or auto under a Slurm job array or a Kubernetes Indexed Job")
         }
-        return (index, count)
+        return (index, count, nil)
+    }
+
+    /// `--out` with `{shard}` replaced by the shard's index.
+    ///
+    /// Why a placeholder: a scheduler's task knows its own number only at run time, and a task rerun
+    /// (a requeued array task, a retried pod) must find its own directory again to resume it. The
+    /// index is the shard's, not the scheduler's task ID, so that `--array=1-4` and `--array=0-3`
+    /// name the same directories.
+    func outDirectory(shard index: Int?) throws(InputError) -> String {
+        guard out.contains("{shard}") else { return out }
+        guard let index else {
+            throw InputError(.invalidOption, source: "--out", problem: "'\(out)' holds {shard}, but no --shard is given",
+                             fix: "add --shard i/n or --shard auto, or leave {shard} out of --out")
+        }
+        return out.replacingOccurrences(of: "{shard}", with: String(index))
     }
 }

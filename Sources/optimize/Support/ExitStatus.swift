@@ -33,6 +33,9 @@ enum ExitStatus {
         (.invalidEnvironment, 60, "bad environment variable (OPTIMIZE_CAMPAIGN_BLOCK, OPTIMIZE_CAMPAIGN_PAUSE)"),
         (.unknownAgent, 61, "unknown metrics agent"),
         (.invalidRetention, 62, "bad retention (--days, OPTIMIZE_METRICS_RETENTION_DAYS)"),
+        (.ambiguousShardEnvironment, 63, "--shard auto: both a Slurm array's and a Kubernetes Indexed Job's variables are set"),
+        (.missingShardEnvironment, 65, "--shard auto: no scheduler's shard index, or no count with it (SLURM_ARRAY_TASK_COUNT, --shard-count)"),
+        (.invalidShardEnvironment, 66, "--shard auto: a scheduler's variable is not a number, out of range or inconsistent"),
         (.kernelFailure, 70, "internal error"), (.gpuFailure, 70, "GPU failure"),
     ]
 
