@@ -32,7 +32,7 @@ struct ChampionCommandTests {
         return (best, top.compactMap { $0["trial"] as? Int })
     }
 
-    @Test("search → promote (the best trial, then another: NAME.json.bak kept) → show → rollback twice → sieve --champion, recording champion.source")
+    @Test("search → promote (the best trial, then another: NAME.json.bak kept) → show → rollback twice → a rollback killed between its renames, shown and recovered → sieve --champion, recording champion.source")
     func promoteShowRollbackSieve() throws {
         let directory = try setUpRun()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -100,6 +100,25 @@ struct ChampionCommandTests {
         #expect(try Data(contentsOf: file) == secondBytes && Data(contentsOf: backup) == firstBytes)
         #expect(try Optimize.run(["champion", "rollback"], in: directory).status == 0)
         #expect(try Data(contentsOf: file) == firstBytes)
+
+        // A rollback killed between its renames: it parked default.json (first), renamed the backup
+        // (second) over it, and died before renaming the parked file to the backup.
+        let parked = champions.appendingPathComponent(".default.json.rollback.tmp-4242")
+        try firstBytes.write(to: parked)
+        try secondBytes.write(to: file)
+        try FileManager.default.removeItem(at: backup)
+        let seen = try Optimize.run(["champion", "show"], in: directory)
+        #expect(seen.status == 0, "\(seen.stderr)")
+        #expect(seen.stdout.contains("interrupted rollback: champions/.default.json.rollback.tmp-4242 was left by a rollback killed between its renames; there is no champions/default.json.bak"), "\(seen.stdout)")
+        let seenJSON = try object(try Optimize.run(["champion", "show", "--json"], in: directory).stdout)
+        #expect(seenJSON["interrupted_rollback"] as? [String] == ["champions/.default.json.rollback.tmp-4242"])
+        // The next rollback completes the interrupted one (first becomes the backup), then swaps.
+        let recovered = try Optimize.run(["champion", "rollback"], in: directory)
+        #expect(recovered.status == 0, "\(recovered.stderr)")
+        #expect(recovered.stderr.contains("champions/.default.json.rollback.tmp-4242 was left by a rollback killed between its renames; it is now champions/default.json.bak"), "\(recovered.stderr)")
+        #expect(try Data(contentsOf: file) == firstBytes && Data(contentsOf: backup) == secondBytes)
+        #expect(!exists(parked))
+        #expect((try object(try Optimize.run(["champion", "show", "--json"], in: directory).stdout))["interrupted_rollback"] as? [String] == [])
 
         // Sieve with the champion (the best trial): its parameters, the planted seed, champion.source recorded.
         let sieve = try Optimize.run(["sieve", "--draws", "h.json", "--champion", "default", "--seeds", "0..<131072", "--out", "sw", "--json"],

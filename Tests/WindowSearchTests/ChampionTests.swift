@@ -268,6 +268,94 @@ struct ChampionTests {
         #expect(try loader.load("default").champion == second)
     }
 
+    @Test("a rollback killed between its renames (.NAME.json.rollback.tmp-PID, no .bak): the next rollback or promote recovers it as the backup, or removes a stale one; other files are left alone")
+    func interruptedRollback() throws {
+        let directory = try Fixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let champions = FilePath(directory).appending("champions")
+        let store = ChampionStore(directory: champions)
+        let loader = ChampionLoader(directory: champions)
+        let first = Self.champion(window: 12), second = Self.champion(window: 20), third = Self.champion(window: 30)
+        let file = champions.string + "/default.json", backup = file + ".bak"
+        let parked = champions.string + "/.default.json.rollback.tmp-4242"
+        func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: champions.string).sorted() }
+        func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+        // The state a rollback of (default.json = second, .bak = first) leaves when killed after its
+        // first rename: it parked second, renamed the backup (first) over default.json, and died.
+        func killedAfterFirstRename() throws {
+            _ = try store.promote(first)
+            _ = try store.promote(second)
+            try write(second.fileBytes, to: parked)
+            try write(first.fileBytes, to: file)
+            try FileManager.default.removeItem(atPath: backup)
+        }
+        try killedAfterFirstRename()
+        #expect(try store.parkedFiles("default") == [FilePath(parked)])
+        #expect(try store.parkedFiles("other").isEmpty)
+        // The next rollback first finishes the interrupted one (second becomes the backup), then rolls back.
+        let back = try store.rollback("default")
+        #expect(back.recovered == .init(backup: FilePath(parked), removed: []))
+        #expect(back.restored == second && back.displaced?.contentHash == first.contentHash)
+        #expect(try loader.load("default").champion == second)
+        #expect(try Champion(bytes: bytes(backup), source: "bak") == first)
+        #expect(try names() == ["champions.lock", "default.json", "default.json.bak"])
+        #expect(try store.parkedFiles("default").isEmpty)
+
+        // The same state, then a promotion: the parked file is recovered, then the promotion keeps
+        // the current file (first) as the backup as always.
+        try killedAfterFirstRename()
+        let promotion = try store.promote(third)
+        #expect(promotion.recovered == .init(backup: FilePath(parked), removed: []))
+        #expect(promotion.replaced?.contentHash == first.contentHash)
+        #expect(try loader.load("default").champion == third)
+        #expect(try Champion(bytes: bytes(backup), source: "bak") == first)
+        #expect(try names() == ["champions.lock", "default.json", "default.json.bak"])
+
+        // Killed before the first rename: the parked file is a copy of default.json and the backup
+        // is intact, so the parked file is stale; it is removed and the rollback proceeds.
+        try write(third.fileBytes, to: parked)
+        let stale = try store.rollback("default")
+        #expect(stale.recovered == .init(backup: nil, removed: [FilePath(parked)]))
+        #expect(stale.restored == first)
+        #expect(try loader.load("default").champion == first)
+        #expect(try Champion(bytes: bytes(backup), source: "bak") == third)
+        #expect(try names() == ["champions.lock", "default.json", "default.json.bak"])
+
+        // Several parked files (only versions without this recovery can leave more than one) and no
+        // backup: the newest is what the latest interrupted rollback displaced; the others are removed.
+        // State now: default.json = first, .bak = third.
+        let older = champions.string + "/.default.json.rollback.tmp-1", newer = champions.string + "/.default.json.rollback.tmp-2"
+        try write(second.fileBytes, to: older)
+        try setModified(older, seconds: 1_700_000_000)
+        try write(third.fileBytes, to: newer)
+        try setModified(newer, seconds: 1_700_000_100)
+        try FileManager.default.removeItem(atPath: backup)
+        #expect(try store.parkedFiles("default") == [FilePath(older), FilePath(newer)])
+        let several = try store.rollback("default")
+        #expect(several.recovered == .init(backup: FilePath(newer), removed: [FilePath(older)]))
+        #expect(several.restored == third)
+        #expect(try loader.load("default").champion == third)
+        #expect(try Champion(bytes: bytes(backup), source: "bak") == first)
+        #expect(try names() == ["champions.lock", "default.json", "default.json.bak"])
+
+        // Only regular files named exactly .NAME.json.rollback.tmp-DIGITS are touched: not a symlink
+        // (nor what it points at), a directory, another suffix, or another champion's file.
+        try write(Array("precious".utf8), to: directory + "/target")
+        let link = champions.string + "/.default.json.rollback.tmp-7"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: directory + "/target")
+        try FileManager.default.createDirectory(atPath: champions.string + "/.default.json.rollback.tmp-8", withIntermediateDirectories: false)
+        for other in [".default.json.rollback.tmp-", ".default.json.rollback.tmp-9x", ".other.json.rollback.tmp-9", "default.json.rollback.tmp-9"] {
+            try write(Array("x".utf8), to: champions.string + "/" + other)
+        }
+        let before = try names()
+        #expect(try store.parkedFiles("default").isEmpty)
+        let untouched = try store.rollback("default")
+        #expect(untouched.recovered == nil)
+        #expect(try names() == before)
+        #expect(try String(contentsOfFile: directory + "/target", encoding: .utf8) == "precious")
+    }
+
     @Test("promote never writes through a symlink at NAME.json or at the directory")
     func symlinks() throws {
         let directory = try Fixture.scratch()

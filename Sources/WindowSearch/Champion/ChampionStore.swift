@@ -14,6 +14,10 @@ import Darwin
 /// Every file is replaced atomically (``AtomicFile``), never through a symlink, under the
 /// directory's lock (`champions.lock`), and `NAME.json` exists throughout: a program loading the
 /// champion meanwhile sees the old one or the new one, never the baseline.
+///
+/// A rollback killed between its renames leaves `DIR/.NAME.json.rollback.tmp-PID` (see
+/// ``rollback(_:)``); the next promotion or rollback of NAME, under the lock, finishes or discards
+/// it first (``recoverInterruptedRollback(_:)``).
 public struct ChampionStore: Sendable {
     /// The lock file two writers of one champions directory share.
     public static let lockName = "champions.lock"
@@ -33,6 +37,8 @@ public struct ChampionStore: Sendable {
         public let replaced: ChampionSource?
         /// Why the replaced file, kept as the backup, is not a loadable champion (it is kept all the same).
         public let replacedProblem: InputError?
+        /// What was done, first, with the files an interrupted rollback left; nil when there were none.
+        public let recovered: Recovery?
     }
 
     /// What a rollback did.
@@ -42,6 +48,21 @@ public struct ChampionStore: Sendable {
         public let restored: Champion
         /// The champion it replaced, now the backup (a second rollback restores it); nil when there was none.
         public let displaced: ChampionSource?
+        /// What was done, first, with the files an interrupted rollback left; nil when there were none.
+        public let recovered: Recovery?
+    }
+
+    /// What ``recoverInterruptedRollback(_:)`` did with the parked files of an interrupted rollback.
+    public struct Recovery: Sendable, Equatable {
+        /// The parked file renamed to `NAME.json.bak` (there was no backup); nil when none was.
+        public let backup: FilePath?
+        /// The parked files removed as stale.
+        public let removed: [FilePath]
+
+        public init(backup: FilePath?, removed: [FilePath]) {
+            self.backup = backup
+            self.removed = removed
+        }
     }
 
     /// The backup of champion `name`: `DIR/NAME.json.bak`.
@@ -50,8 +71,89 @@ public struct ChampionStore: Sendable {
         return directory.appending(name + ".json.bak")
     }
 
+    /// Whether `entry` is the name of a file ``rollback(_:)`` parks the current champion `name` at:
+    /// exactly `.NAME.json.rollback.tmp-` and a process id (decimal digits). The temporary files
+    /// ``AtomicFile`` writes beside it (`..NAME.json.rollback.tmp-PID.tmp-XXXXXX`) do not match.
+    static func isParkedName(_ entry: String, of name: String) -> Bool {
+        let prefix = ".\(name).json.rollback.tmp-"
+        guard entry.hasPrefix(prefix) else { return false }
+        let pid = entry.utf8.dropFirst(prefix.utf8.count)
+        return !pid.isEmpty && pid.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    /// The files an interrupted rollback of champion `name` left in the directory
+    /// (`.NAME.json.rollback.tmp-PID`, regular files only: a symlink or a directory of that name is
+    /// never counted nor touched), oldest first by modification time; empty when there are none or
+    /// the directory does not exist. Takes no lock (``recoverInterruptedRollback(_:)`` does).
+    public func parkedFiles(_ name: String) throws(InputError) -> [FilePath] {
+        try ChampionLoader.checkName(name)
+        guard FileIO.isDirectory(directory), let entries = FileIO.directoryEntries(directory) else { return [] }
+        var found: [(path: FilePath, seconds: Int64, nanoseconds: Int64)] = []
+        for entry in entries where Self.isParkedName(entry, of: name) {
+            let path = directory.appending(entry)
+            var info = stat()
+            guard path.withPlatformString({ lstat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            #if canImport(Darwin)
+            found.append((path, Int64(info.st_mtimespec.tv_sec), Int64(info.st_mtimespec.tv_nsec)))
+            #else
+            found.append((path, Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)))
+            #endif
+        }
+        found.sort { ($0.seconds, $0.nanoseconds, $0.path.string) < ($1.seconds, $1.nanoseconds, $1.path.string) }
+        return found.map(\.path)
+    }
+
+    /// Finishes or discards what a rollback of `name` killed between its renames left; the caller
+    /// holds the directory's lock. Touches only ``parkedFiles(_:)`` and `NAME.json.bak`.
+    ///
+    /// Which file is the right backup, for each instant ``rollback(_:)`` (current C in NAME.json,
+    /// backup B in NAME.json.bak) can be killed at:
+    ///
+    /// 1. While writing the parked copy of C: only ``AtomicFile``'s own temporary exists, which is
+    ///    not a parked file; nothing to do here.
+    /// 2. After the parked copy, before `rename(bak, NAME.json)`: NAME.json = C, .bak = B, parked = C.
+    ///    The rollback has not happened; B is still the right backup and the parked file a stale
+    ///    copy of NAME.json. **A backup exists → the parked file is removed.**
+    /// 3. After `rename(bak, NAME.json)`, before `rename(parked, bak)`: NAME.json = B, no .bak,
+    ///    parked = C. The rollback is half done and C, the champion it displaced, exists only as the
+    ///    parked file. **No backup → the parked file is renamed to .bak**, which is exactly the last
+    ///    rename the rollback did not do: the rollback is completed, not undone (NAME.json is not
+    ///    touched, so programs keep loading what they loaded since the kill).
+    /// 4. After `rename(parked, bak)`: no parked file.
+    ///
+    /// So whenever a backup exists, it is the right one: either B untouched (2), or one a promotion
+    /// wrote after the kill (a version without this recovery), which copies the file it replaces, so
+    /// the parked file is a generation older than the one promotions keep. Several parked files can only have been left by versions
+    /// without this recovery (it runs before every promotion and rollback, so at most one exists at
+    /// a time now); with no backup, the newest by modification time is the one the latest
+    /// interrupted rollback displaced, so it becomes the backup and the older ones are removed. The
+    /// rename comes before the removals, so a kill during recovery leaves a state this rule handles.
+    @discardableResult
+    func recoverInterruptedRollback(_ name: String) throws(InputError) -> Recovery? {
+        let parked = try parkedFiles(name)
+        guard let newest = parked.last else { return nil }
+        let backup = try backupPath(name)
+        var recovered: FilePath?
+        var stale = parked
+        if try existing(backup) == nil {
+            try move(newest, over: backup)
+            recovered = newest
+            stale.removeLast()
+        }
+        for path in stale {
+            guard path.withPlatformString({ unlink($0) }) == 0 || errno == ENOENT else {
+                throw InputError(.unwritableFile, source: path.string,
+                                 problem: "cannot remove this file an interrupted rollback left (\(String(cString: strerror(errno))))",
+                                 fix: "check that the champions directory is writable")
+            }
+        }
+        try FileIO.syncDirectory(directory)
+        return Recovery(backup: recovered, removed: stale)
+    }
+
     /// Writes `champion` as `DIR/NAME.json` (creating `DIR` if needed); the file it replaces
-    /// becomes `NAME.json.bak` (an older backup is replaced).
+    /// becomes `NAME.json.bak` (an older backup is replaced). What an interrupted rollback left is
+    /// recovered first (``recoverInterruptedRollback(_:)``).
     ///
     /// - Throws: ``InputError``: `invalidOption` for a bad name; `unwritableFile` when `DIR`,
     ///   `NAME.json` or `NAME.json.bak` is a symlink or cannot be written; `runBusy` when another
@@ -62,6 +164,7 @@ public struct ChampionStore: Sendable {
         let backup = try backupPath(champion.name)
         let lock = try openDirectory()
         defer { withExtendedLifetime(lock) {} }
+        let recovered = try recoverInterruptedRollback(champion.name)
         var replaced: ChampionSource?
         var replacedProblem: InputError?
         if let current = try existing(path) {
@@ -75,11 +178,13 @@ public struct ChampionStore: Sendable {
             try AtomicFile.write(current, to: backup)
         }
         try AtomicFile.write(champion.fileBytes, to: path)
-        return Promotion(path: path, champion: champion, replaced: replaced, replacedProblem: replacedProblem)
+        return Promotion(path: path, champion: champion, replaced: replaced, replacedProblem: replacedProblem, recovered: recovered)
     }
 
     /// Restores `DIR/NAME.json.bak` as `NAME.json`, and keeps the file it replaces as the backup:
-    /// the two are swapped, so a second rollback undoes the first.
+    /// the two are swapped, so a second rollback undoes the first. What an interrupted rollback left
+    /// is recovered first (``recoverInterruptedRollback(_:)``), so one killed between its renames
+    /// is completed before this one starts.
     ///
     /// - Throws: ``InputError``: `noChampionBackup` when there is no backup; `invalidChampion` when
     ///   the backup is not a loadable champion (nothing is changed then); `unwritableFile`, `runBusy`
@@ -93,6 +198,7 @@ public struct ChampionStore: Sendable {
         }
         let lock = try openDirectory()
         defer { withExtendedLifetime(lock) {} }
+        let recovered = try recoverInterruptedRollback(name)
         guard let restoredBytes = try existing(backup) else {
             throw InputError(.noChampionBackup, source: backup.string,
                              problem: "does not exist: champion '\(name)' has no previous version to roll back to",
@@ -107,7 +213,9 @@ public struct ChampionStore: Sendable {
         }
         if let current {
             // The current file goes to a temporary name first, then the backup replaces the current
-            // file (which exists all along), then the temporary becomes the backup.
+            // file (which exists all along), then the temporary becomes the backup. A kill between
+            // the renames leaves the parked file and no backup: the next promotion or rollback
+            // renames it to the backup (recoverInterruptedRollback).
             let parked = directory.appending(".\(name).json.rollback.tmp-\(getpid())")
             try AtomicFile.write(current, to: parked)
             try move(backup, over: path)
@@ -116,7 +224,7 @@ public struct ChampionStore: Sendable {
             try move(backup, over: path)
         }
         try FileIO.syncDirectory(directory)
-        return Rollback(path: path, restored: restored, displaced: displaced)
+        return Rollback(path: path, restored: restored, displaced: displaced, recovered: recovered)
     }
 
     /// Creates the directory if needed (refusing a symlink) and takes its lock.

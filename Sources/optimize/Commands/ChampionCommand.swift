@@ -42,6 +42,7 @@ struct ChampionCommand: ParsableCommand {
                 }
                 let champion = try Champion.promoting(run: runDirectory, trial: number, name: name.name)
                 let promotion = try directory.store.promote(champion)
+                ChampionText.warn(recovered: promotion.recovered, backup: try directory.store.backupPath(name.name))
                 if let problem = promotion.replacedProblem {
                     StandardError.write("warning: the replaced champion was not loadable (\(problem)); it is kept as \(try directory.store.backupPath(name.name).string)")
                 }
@@ -83,6 +84,7 @@ struct ChampionCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let rollback = try directory.store.rollback(name.name)
+                ChampionText.warn(recovered: rollback.recovered, backup: try directory.store.backupPath(name.name))
                 let restored = ChampionSource.file(path: rollback.path.string, name: rollback.restored.name,
                                                    contentHash: rollback.restored.contentHash)
                 let backup = try directory.store.backupPath(name.name).string
@@ -118,10 +120,12 @@ struct ChampionCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let loaded = try directory.loader.load(name.name)
+                let parked = try directory.store.parkedFiles(name.name)
                 if json {
                     print(JSONValue.object([
                         ("champion", loaded.source.json), ("baseline", .bool(loaded.isBaseline)),
                         ("configuration", loaded.configuration.json), ("record", loaded.champion?.json ?? .null),
+                        ("interrupted_rollback", .array(parked.map { .string($0.string) })),
                     ]).prettyText)
                     return
                 }
@@ -133,6 +137,13 @@ struct ChampionCommand: ParsableCommand {
                     lines = ["champion '\(name.name)': baseline (there is no \(try directory.loader.path(name.name).string))"]
                     lines += ChampionText.describe(configuration: loaded.configuration, origin: nil)
                 }
+                for path in parked {
+                    let backup = try directory.store.backupPath(name.name)
+                    let fate = FileIO.isRegularFile(backup) || FileIO.isSymbolicLink(backup)
+                        ? "\(backup.string) exists, so it is stale: the next promote or rollback of '\(name.name)' removes it"
+                        : "there is no \(backup.string): the next promote or rollback of '\(name.name)' makes it the backup"
+                    lines.append("  interrupted rollback: \(path.string) was left by a rollback killed between its renames; \(fate)")
+                }
                 print(lines.joined(separator: "\n"))
             }
         }
@@ -141,6 +152,17 @@ struct ChampionCommand: ParsableCommand {
 
 /// The lines `optimize champion` prints about a configuration and its origin.
 enum ChampionText {
+    /// Says on standard error what a promotion or rollback did first with an interrupted rollback's files.
+    static func warn(recovered: ChampionStore.Recovery?, backup: FilePath) {
+        guard let recovered else { return }
+        if let parked = recovered.backup {
+            StandardError.write("warning: \(parked.string) was left by a rollback killed between its renames; it is now \(backup.string), completing that rollback")
+        }
+        for path in recovered.removed {
+            StandardError.write("warning: removed \(path.string), a stale copy left by an interrupted rollback (\(backup.string) is the backup)")
+        }
+    }
+
     static func describe(configuration: Champion.Configuration, origin: Champion.Origin?) -> [String] {
         var lines = ["  configuration: \(configuration.summary)"]
         guard let origin else {
