@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SoakTests",
-            dependencies: ["Soak", "Metrics", "WindowSearch"]
+            dependencies: ["Soak", "Metrics", "WindowSearch", "Sieve"]
         ),
         .testTarget(
             name: "ReportTests",

@@ -1,4 +1,5 @@
 import Foundation
+import Sieve
 
 /// The auto-tuner's rules: a named measurement over its limit (the driver) maps to deltas of the
 /// runtime overrides, with a rationale.
@@ -9,6 +10,7 @@ import Foundation
 /// | `thread_scaling` | speed-up per thread below `thread_scaling_min`, with more than 1 thread | `threads` − 1 |
 /// | `dispatch_ms` | GPU dispatches outside `dispatch_ms_min`…`dispatch_ms_max` | `dispatch_target_ms` moved by (middle − measured) |
 /// | `memory_growth` | peak memory grew more than `memory_growth_max` since iteration 1 | `chunk_size` halved |
+/// | `narrower_lane_gain` | the next narrower instruction set runs the first standard workload more than `narrower_lane_gain_max` times as fast | `lane_width` one instruction set narrower (−1) |
 public enum DriverRules {
     /// A driver over its limit, and what it suggests.
     public struct Driver: Sendable, Equatable {
@@ -53,6 +55,14 @@ public enum DriverRules {
                                   deltas: [SoakDelta(key: .chunkSize, change: change, base: Int(chunk))],
                                   rationale: String(format: "memory_growth=%.1f%% (driver, limit %.1f%%) → chunk_size %.0f (÷2)",
                                                     growth * 100, limits.memoryGrowthMax * 100, change)))
+        }
+        if let gain = measurements.narrowerLaneGain, gain > limits.narrowerLaneGainMax, let current = measurements.laneWidth,
+           let narrower = measurements.narrowerLaneWidth {
+            let index = CPUSieveBackend.InstructionSet.supported.firstIndex { $0.name == current } ?? 0
+            drivers.append(Driver(name: "narrower_lane_gain", value: gain,
+                                  deltas: [SoakDelta(key: .laneWidth, change: -1, base: index)],
+                                  rationale: String(format: "narrower_lane_gain=%.2f (driver, limit %.2f) → lane_width −1 (%@ → %@)",
+                                                    gain, limits.narrowerLaneGainMax, current, narrower)))
         }
         return drivers
     }

@@ -55,6 +55,12 @@ public struct IterationSummary: Codable, Sendable, Equatable {
         public var peakResidentMebibytes: Double
         /// Peak memory against the first iteration's, less 1 (0.1: 10 % more).
         public var memoryGrowth: Double?
+        /// The CPU's instruction set in force, the next narrower one, and the first standard
+        /// workload's rate on the narrower one over its rate on the one in force (CPU only; nil
+        /// on the narrowest).
+        public var laneWidth: String? = nil
+        public var narrowerLaneWidth: String? = nil
+        public var narrowerLaneGain: Double? = nil
     }
 
     public var iteration: Int

@@ -88,12 +88,27 @@ public enum SoakIteration {
             let oneRate = Double(result.seeds) / result.seconds
             scaling = (all.seedsPerSecond / oneRate) / Double(selected.threads)
         }
+        // Lane width: the first standard workload on the next narrower instruction set (CPU only).
+        var lanes: (current: String, narrower: String, gain: Double)?
+        if selected.name == "cpu", let first = standard.first, let sample = samples.first(where: { $0.workload == first.id }) {
+            let supported = CPUSieveBackend.InstructionSet.supported
+            let current = overrides.laneWidth ?? CPUSieveBackend.InstructionSet.best.name
+            if let index = supported.firstIndex(where: { $0.name == current }), index > 0 {
+                var narrower = overrides
+                narrower.laneWidth = supported[index - 1].name
+                let backend = try makeBackend(narrower)
+                let result = try BenchmarkResult.measure(first, quick: quick, backend: backend.backend, threads: backend.threads, seeds: seeds)
+                lanes = (current, supported[index - 1].name, (Double(result.seeds) / result.seconds) / sample.seedsPerSecond)
+            }
+        }
         let dispatch = selected.dispatches().flatMap { $0.count > 0 ? $0.gpuSeconds / Double($0.count) * 1000 : nil }
         let canary = try canarySearch(iteration: iteration, quick: quick, chunkSize: chunk, backend: selected,
                                       directory: scratch.appending("canary"), placement: canaryPlacement)
         let chance = try chanceCalibration(quick: quick, backend: selected.backend)
         let measurements = IterationSummary.Measurements(perChunkOverhead: overhead, threadScaling: scaling, dispatchMs: dispatch,
-                                                         peakResidentMebibytes: peakResidentMebibytes(), memoryGrowth: nil)
+                                                         peakResidentMebibytes: peakResidentMebibytes(), memoryGrowth: nil,
+                                                         laneWidth: lanes?.current, narrowerLaneWidth: lanes?.narrower,
+                                                         narrowerLaneGain: lanes?.gain)
         return (samples, canary, chance, measurements)
     }
 

@@ -120,7 +120,12 @@ public struct SoakOverrides: Sendable, Equatable, Codable {
             case .threads: next.threads = max(1, (next.threads ?? delta.base) + Int(delta.change))
             case .chunkSize: next.chunkSize = UInt64(max(1, Double(next.chunkSize ?? UInt64(delta.base)) + delta.change))
             case .dispatchTargetMs: next.dispatchTargetMs = min(10_000, max(1, (next.dispatchTargetMs ?? Double(delta.base)) + delta.change))
-            case .laneWidth: break
+            case .laneWidth:
+                // Steps through the instruction sets this CPU runs, narrowest first.
+                let supported = CPUSieveBackend.InstructionSet.supported
+                let current = supported.firstIndex { $0.name == (next.laneWidth ?? CPUSieveBackend.InstructionSet.best.name) } ?? delta.base
+                let index = min(supported.count - 1, max(0, current + Int(delta.change)))
+                if supported.indices.contains(index) { next.laneWidth = supported[index].name }
             }
         }
         return next

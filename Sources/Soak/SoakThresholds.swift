@@ -36,6 +36,9 @@ public struct SoakThresholds: Codable, Sendable, Equatable {
         public var dispatchMsMin: Double
         public var dispatchMsMax: Double
         public var memoryGrowthMax: Double
+        /// The largest speed-up the next narrower instruction set may show before the rule
+        /// suggests it (1.05: 5 % faster on narrower lanes).
+        public var narrowerLaneGainMax: Double
     }
 
     public static let fileName = "kpi_thresholds.json"

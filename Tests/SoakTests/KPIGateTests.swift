@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Sieve
 @testable import Soak
 
 /// The gate's verdicts on hand-made iterations, and the driver rules' suggestions.
@@ -7,7 +8,8 @@ import Testing
     static let thresholds = SoakThresholds(
         minThroughputRatio: [.init(workload: "default", ratio: 0.8), .init(workload: "W3", ratio: 0.5)], historyWindow: 10,
         minHistory: 3, maxNoiseCv: 0.15, canaryRecall: 1, chanceMaxZ: 3, maxFailedIterations: 0,
-        drivers: .init(perChunkOverheadMax: 0.03, threadScalingMin: 0.9, dispatchMsMin: 50, dispatchMsMax: 100, memoryGrowthMax: 0.2))
+        drivers: .init(perChunkOverheadMax: 0.03, threadScalingMin: 0.9, dispatchMsMin: 50, dispatchMsMax: 100, memoryGrowthMax: 0.2,
+                       narrowerLaneGainMax: 1.05))
 
     static func summary(_ iteration: Int, rates: [String: Double], recall: Int = 1, z: Double = 0.1, success: Bool = true) -> IterationSummary {
         IterationSummary(
@@ -82,6 +84,24 @@ import Testing
         // One thread cannot lose one.
         #expect(DriverRules.drivers(.init(perChunkOverhead: nil, threadScaling: 0.5, dispatchMs: nil, peakResidentMebibytes: 1, memoryGrowth: nil),
                                     overrides: SoakOverrides(threads: 1), limits: limits, defaultThreads: 2, defaultChunkSize: 1).isEmpty)
+    }
+
+    @Test func narrowerLanesWhenTheyAreFaster() throws {
+        let supported = CPUSieveBackend.InstructionSet.supported.map(\.name)
+        try #require(supported.count >= 2, "this CPU runs one instruction set: no narrower one to suggest")
+        let (wide, narrow) = (supported[supported.count - 1], supported[supported.count - 2])
+        let faster = IterationSummary.Measurements(perChunkOverhead: nil, threadScaling: nil, dispatchMs: nil, peakResidentMebibytes: 40,
+                                                   memoryGrowth: nil, laneWidth: wide, narrowerLaneWidth: narrow, narrowerLaneGain: 1.2)
+        let drivers = DriverRules.drivers(faster, overrides: SoakOverrides(), limits: Self.thresholds.drivers, defaultThreads: 2, defaultChunkSize: 1)
+        #expect(drivers.map(\.name) == ["narrower_lane_gain"])
+        #expect(drivers.first?.rationale.contains("\(wide) → \(narrow)") == true, "\(drivers)")
+        #expect(DriverRules.deltas(drivers) == ["lane_width": -1])
+        #expect(SoakOverrides().applying(drivers.flatMap(\.deltas)).laneWidth == narrow)
+        // The narrowest cannot go narrower; a gain within the limit suggests nothing.
+        #expect(SoakOverrides(laneWidth: supported[0]).applying(drivers.flatMap(\.deltas)).laneWidth == supported[0])
+        var within = faster
+        within.narrowerLaneGain = 1.03
+        #expect(DriverRules.drivers(within, overrides: SoakOverrides(), limits: Self.thresholds.drivers, defaultThreads: 2, defaultChunkSize: 1).isEmpty)
     }
 
     @Test func overridesAreCheckedByName() throws {
