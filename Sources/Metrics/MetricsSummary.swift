@@ -49,14 +49,3 @@ public struct MetricsSummary: Codable, Sendable, Equatable {
         return value.sortingKeys()
     }
 }
-
-extension JSONValue {
-    /// The value with every object's keys sorted (deterministic files: OPERATIONS.md §5).
-    func sortingKeys() -> JSONValue {
-        switch self {
-        case .object(let members): .object(members.map { ($0.key, $0.value.sortingKeys()) }.sorted { $0.0 < $1.0 })
-        case .array(let elements): .array(elements.map { $0.sortingKeys() })
-        default: self
-        }
-    }
-}

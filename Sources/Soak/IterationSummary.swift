@@ -84,4 +84,11 @@ public struct IterationSummary: Codable, Sendable, Equatable {
     public var finished: String
 
     public static func fileName(_ iteration: Int) -> String { "ITER_SUMMARY_\(iteration).json" }
+
+    /// The geometric mean of the workloads' seeds per second: the iteration's headline figure
+    /// (workloads differ by orders of magnitude; each weighs the same). Nil without a sample.
+    public var seedsPerSecondGeometricMean: Double? {
+        let rates = workloads.map(\.seedsPerSecond).filter { $0 > 0 }
+        return rates.isEmpty ? nil : exp(rates.map { log($0) }.reduce(0, +) / Double(rates.count))
+    }
 }

@@ -120,15 +120,7 @@ public final class SoakRun {
 
     /// A record's file bytes, keys sorted (deterministic output that diffs cleanly).
     static func fileBytes(_ record: some Encodable) throws(InputError) -> [UInt8] {
-        sorted(try RunFileCoding.encoder.encode(record)).fileBytes
-    }
-
-    static func sorted(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .object(let members): .object(members.map { ($0.key, sorted($0.value)) }.sorted { $0.0 < $1.0 })
-        case .array(let items): .array(items.map(sorted))
-        default: value
-        }
+        try RunFileCoding.encoder.encode(record).sortingKeys().fileBytes
     }
 
     /// Runs the unfinished iterations, then the gate.
@@ -186,16 +178,15 @@ public final class SoakRun {
             overrides = summary.nextOverrides
         }
         let gate = KPIGate.evaluate(summaries, history: history(), thresholds: thresholds)
-        try AtomicFile.write(Self.sorted(try gate.json(thresholds: thresholds, thresholdsSource: manifest.thresholdsSource,
-                                                       iterations: summaries.count)).fileBytes,
+        try AtomicFile.write(try gate.json(thresholds: thresholds, thresholdsSource: manifest.thresholdsSource,
+                                           iterations: summaries.count).sortingKeys().fileBytes,
                              to: directory.appending(Self.gateName))
         return gate
     }
 
     /// The iteration's three `| iter_watch | … |` lines.
     public static func watchLines(_ summary: IterationSummary) -> [String] {
-        let rates = summary.workloads.map(\.seedsPerSecond).filter { $0 > 0 }
-        let mean = rates.isEmpty ? 0 : exp(rates.map { log($0) }.reduce(0, +) / Double(rates.count))
+        let mean = summary.seedsPerSecondGeometricMean ?? 0
         let drivers = "[" + summary.drivers.map { "'\($0)'" }.joined(separator: ", ") + "]"
         let recall = summary.canary.map { String($0.recall) } ?? "-"
         let deltas = JSONValue.object(summary.suggestedDeltas.sorted { $0.key < $1.key }.map { ($0.key, Self.number($0.value)) }).text
@@ -210,11 +201,9 @@ public final class SoakRun {
     /// `TUNING_REPORT.json`: every finished iteration's headline figures, drivers and deltas.
     func writeTuningReport() throws(InputError) {
         let entries: [JSONValue] = summaries.map { summary in
-            let rates = summary.workloads.map(\.seedsPerSecond).filter { $0 > 0 }
-            let mean = rates.isEmpty ? nil : exp(rates.map { log($0) }.reduce(0, +) / Double(rates.count))
-            return .object([
+            .object([
                 ("iteration", .integer(summary.iteration)), ("success", .bool(summary.success)), ("kpi", .string(summary.kpi)),
-                ("seeds_per_second_geomean", .number(mean)), ("canary_recall", summary.canary.map { .integer($0.recall) } ?? .null),
+                ("seeds_per_second_geomean", .number(summary.seedsPerSecondGeometricMean)), ("canary_recall", summary.canary.map { .integer($0.recall) } ?? .null),
                 ("drivers", .array(summary.drivers.map(JSONValue.string))),
                 ("suggested_deltas", .object(summary.suggestedDeltas.sorted { $0.key < $1.key }.map { ($0.key, Self.number($0.value)) })),
                 ("overrides", summary.overrides.json), ("next_overrides", summary.nextOverrides.json),
@@ -222,7 +211,7 @@ public final class SoakRun {
         }
         let report = JSONValue.object([("run_id", .string(manifest.runId)), ("auto_tune", .bool(manifest.autoTune)),
                                        ("iterations", .integer(manifest.iterations)), ("entries", .array(entries))])
-        try AtomicFile.write(Self.sorted(report).fileBytes, to: directory.appending(Self.tuningReportName))
+        try AtomicFile.write(report.sortingKeys().fileBytes, to: directory.appending(Self.tuningReportName))
     }
 
     /// A delta as JSON: whole numbers (threads, chunk sizes) as integers.

@@ -71,17 +71,7 @@ public struct Champion: Sendable, Hashable, Codable {
     /// The text the content hash is taken of: compact JSON (no spaces), every object's keys sorted
     /// by their UTF-8 bytes, values written as ``JSONWriter`` writes them.
     public static func canonicalText(_ value: JSONValue) -> String {
-        func sorted(_ value: JSONValue) -> JSONValue {
-            switch value {
-            case .array(let items): return .array(items.map(sorted))
-            case .object(let members):
-                return .object(members.map { ($0.key, sorted($0.value)) }
-                    .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-                    .map { (key: $0.0, value: $0.1) })
-            default: return value
-            }
-        }
-        return JSONWriter.compact(sorted(value))
+        JSONWriter.compact(value.sortingKeys())
     }
 
     static func hash(of value: JSONValue) -> String {

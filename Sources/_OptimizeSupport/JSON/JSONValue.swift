@@ -156,3 +156,17 @@ public enum JSONValue: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(text)
     }
 }
+
+extension JSONValue {
+    /// The value with every object's keys sorted by their UTF-8 bytes, recursively: files whose
+    /// bytes depend on their content alone (soak and metrics files), and the text a champion's
+    /// content hash is taken of.
+    public func sortingKeys() -> JSONValue {
+        switch self {
+        case .object(let members):
+            .object(members.map { (key: $0.key, value: $0.value.sortingKeys()) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+        case .array(let elements): .array(elements.map { $0.sortingKeys() })
+        default: self
+        }
+    }
+}
