@@ -7,13 +7,7 @@ import Testing
 /// (`apt-get install -y chromium`; `.ci/run` installs it).
 @Suite("optimize report in a browser", .serialized)
 struct BrowserReportTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let checker = repository.appendingPathComponent("Scripts/report/browser_check.py")
-
-    static func onPath(_ name: String) -> String? {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static let checker = Optimize.repository.appendingPathComponent("Scripts/report/browser_check.py")
 
     /// What the browser saw: errors, and each plot's area with its count of drawn pixels.
     struct Seen: Decodable {
@@ -31,9 +25,9 @@ struct BrowserReportTests {
     }
 
     static func open(_ page: URL, screenshot: URL) throws -> Seen {
-        let chromium = try #require(onPath("chromium") ?? onPath("chromium-browser"),
+        let chromium = try #require(Optimize.executable(named: "chromium") ?? Optimize.executable(named: "chromium-browser"),
                                     "Chromium is not installed: this test renders the report in a real browser (apt-get install -y chromium; .ci/run installs it)")
-        let python = try #require(onPath("python3"), "python3 is not installed (apt-get install -y python3)")
+        let python = try #require(Optimize.executable(named: "python3"), "python3 is not installed (apt-get install -y python3)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [checker.path, page.path, screenshot.path, "--chromium", chromium]

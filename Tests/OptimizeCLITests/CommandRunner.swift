@@ -83,6 +83,16 @@ enum Optimize {
     static var untrustedGPU: Bool { ProcessInfo.processInfo.environment["OPTIMIZE_UNTRUSTED_GPU"] == "1" }
     static let untrustedGPUReason = "OPTIMIZE_UNTRUSTED_GPU=1: this machine's GPU (a CI runner's paravirtual device) compiles shaders, but its compute results cannot be trusted"
 
+    /// The repository's root (this file is Tests/OptimizeCLITests/CommandRunner.swift), for the
+    /// scripts and committed files tests use.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The path of the program `name` on PATH, or nil when it is not installed.
+    static func executable(named name: String) -> String? {
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// A fresh, empty directory for one test.
     static func scratchDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory

@@ -18,14 +18,9 @@ struct ShardAutoTests {
                          "SLURM_ARRAY_TASK_MAX": "\(min + (count - 1) * step)", "SLURM_ARRAY_TASK_STEP": "\(step)"]) { $1 }
     }
 
-    /// A planted java_lcg history (seed 777777, skip 3, burn 11) in a scratch directory.
+    /// A planted java_lcg history (seed 777777, skip 3, burn 11) in a scratch directory: the sieve tests' own.
     func plantedHistory() throws -> URL {
-        let directory = try Optimize.scratchDirectory()
-        let result = try Optimize.run(
-            ["generate", "--prng", "java_lcg", "--seed", "777777", "--count", "80", "--skip", "3", "--burn", "11",
-             "--noise", "0.2", "--noise-seed", "9", "--out", "h.json"], in: directory)
-        #expect(result.status == 0, "\(result.stderr)")
-        return directory
+        try SieveCommandTests().plantedHistory()
     }
 
     /// A sieve loose enough to write chance survivors in every shard.

@@ -11,14 +11,12 @@ import Darwin
 /// exit statuses, with the repository's own default_overrides.json and kpi_thresholds.json.
 @Suite("optimize soak", .serialized)
 struct SoakCommandTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// A scratch directory holding the repository's default_overrides.json and kpi_thresholds.json,
     /// and a metrics store of its own.
     func setUp() throws -> URL {
         let directory = try Optimize.scratchDirectory()
         for name in ["default_overrides.json", "kpi_thresholds.json"] {
-            try FileManager.default.copyItem(at: Self.repository.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+            try FileManager.default.copyItem(at: Optimize.repository.appendingPathComponent(name), to: directory.appendingPathComponent(name))
         }
         return directory
     }
@@ -40,7 +38,7 @@ struct SoakCommandTests {
 
     /// Thresholds like the repository's, with some values replaced.
     func thresholds(_ directory: URL, _ name: String, _ changes: [String: Any]) throws {
-        var file = try json(Self.repository.appendingPathComponent("kpi_thresholds.json"))
+        var file = try json(Optimize.repository.appendingPathComponent("kpi_thresholds.json"))
         for (key, value) in changes {
             if key.hasPrefix("drivers.") {
                 var drivers = file["drivers"] as! [String: Any]

@@ -15,10 +15,7 @@ struct Tmux {
     let socket = "optimize-test-\(UUID().uuidString.prefix(8))"
 
     /// tmux's path, or `nil` when it is not installed.
-    static var path: String? {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return directories.map { "\($0)/tmux" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var path: String? { Optimize.executable(named: "tmux") }
 
     /// tmux's path; a test that needs it fails (not skips) when it is missing.
     static func required() throws -> String {
