@@ -50,7 +50,9 @@ public enum SessionChoice: Sendable, Hashable, CustomStringConvertible, Expressi
         switch json {
         case .string(let text) where !text.isEmpty:
             self.init(joined: text)
-            if names?.isEmpty == true { return nil }
+            // The list form's rules: at least one name, none empty, none twice ("a+ +b" names no
+            // session between its pluses, and would be written back as a list holding "").
+            if let names, names.isEmpty || names.contains("") || Set(names).count != names.count { return nil }
         case .array(let items) where !items.isEmpty:
             var names: [String] = []
             for item in items {

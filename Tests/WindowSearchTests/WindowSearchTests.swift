@@ -162,6 +162,8 @@ struct WindowSearchTests {
         #expect(SessionChoice.sessions(["midday", "evening"]).json == .string("midday+evening"))
         #expect(SessionChoice.sessions(["a+b"]).json == .array([.string("a+b")]))
         #expect(SessionChoice(json: .array([])) == nil && SessionChoice(json: .array([.string("a"), .string("a")])) == nil)
+        // A joined string follows the list's rules: no empty name (FuzzSearchBounds found "almidday+ +ening"), none twice.
+        #expect(SessionChoice(json: .string("almidday+ +ening")) == nil && SessionChoice(json: .string("a+a")) == nil)
     }
 
     @Test("every parameter reaches the sieve and is echoed in the record: thresholds, sessions, skips, burn")
