@@ -18,14 +18,18 @@ let package = Package(
         .library(name: "WindowSearch", targets: ["WindowSearch"]),
         .library(name: "Campaign", targets: ["Campaign"]),
         .library(name: "Report", targets: ["Report"]),
-        .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "OptimizeMetrics", targets: ["OptimizeMetrics"]),
         .library(name: "Soak", targets: ["Soak"]),
+        .library(name: "StudyDatabase", targets: ["StudyDatabase"]),
+        .library(name: "SharedSearch", targets: ["SharedSearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // MARK: - Public API
@@ -63,25 +67,43 @@ let package = Package(
         // One self-contained HTML page of inline SVG plots per run, sweep or campaign.
         .target(
             name: "Report",
-            dependencies: ["Campaign", "Soak", "Metrics", "WindowSearch", "Sieve", "_OptimizeSupport"]
+            dependencies: ["Campaign", "Soak", "OptimizeMetrics", "WindowSearch", "Sieve", "_OptimizeSupport"]
         ),
         // The metrics store: per agent, executions.jsonl, summary.json and trends (docs/operations.md §4).
         .target(
-            name: "Metrics",
+            name: "OptimizeMetrics",
             dependencies: ["_OptimizeSupport"]
         ),
         // Soak runs: iterations of benchmarks, a canary search and a chance check, auto-tuning, the KPI gate.
         .target(
             name: "Soak",
-            dependencies: ["Metrics", "WindowSearch", "Sieve", "_OptimizeSupport"]
+            dependencies: ["OptimizeMetrics", "WindowSearch", "Sieve", "_OptimizeSupport"]
+        ),
+        // The study store on PostgreSQL: studies and trials in tables, trials leased to one worker
+        // at a time with a heartbeat, and the schema's migrations (docs/several-machines.md).
+        .target(
+            name: "StudyDatabase",
+            dependencies: [
+                "Study", "_OptimizeSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A window search shared by workers through a study database: each worker sieves its
+        // trials on its own disk and records them in the database.
+        .target(
+            name: "SharedSearch",
+            dependencies: ["StudyDatabase", "WindowSearch", "Study", "Sieve", "_OptimizeSupport"]
         ),
         .executableTarget(
             name: "optimize",
             dependencies: [
+                "StudyDatabase",
+                "SharedSearch",
                 "Campaign",
                 "Soak",
                 "Report",
-                "Metrics",
+                "OptimizeMetrics",
                 "Sieve",
                 "SieveMetal",
                 "Study",
@@ -156,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SoakTests",
-            dependencies: ["Soak", "Metrics", "WindowSearch", "Sieve"]
+            dependencies: ["Soak", "OptimizeMetrics", "WindowSearch", "Sieve"]
         ),
         .testTarget(
             name: "ReportTests",
@@ -167,8 +189,12 @@ let package = Package(
             dependencies: ["Campaign", "WindowSearch", "Sieve"]
         ),
         .testTarget(
-            name: "MetricsTests",
-            dependencies: ["Metrics"]
+            name: "StudyDatabaseTests",
+            dependencies: ["StudyDatabase", "Study"]
+        ),
+        .testTarget(
+            name: "OptimizeMetricsTests",
+            dependencies: ["OptimizeMetrics"]
         ),
         .testTarget(
             name: "OptimizeCLITests",

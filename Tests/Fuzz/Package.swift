@@ -27,7 +27,7 @@ let targets: [(name: String, modules: [String])] = [
     ("FuzzNumberText", ["Sieve"]),
     ("FuzzWatcherRules", ["Sieve", "WindowSearch"]),
     ("FuzzChampion", ["Sieve", "WindowSearch"]),
-    ("FuzzMetricsLog", ["Metrics"]),
+    ("FuzzMetricsLog", ["OptimizeMetrics"]),
 ]
 
 let package = Package(

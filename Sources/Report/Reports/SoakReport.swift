@@ -1,5 +1,5 @@
 import Foundation
-import Metrics
+import OptimizeMetrics
 import Soak
 import WindowSearch
 

@@ -126,6 +126,12 @@ public final class StudyStore {
         /// Whether a torn last journal record (from a process that died mid-write) was dropped.
         public let droppedTornRecord: Bool
 
+        public init(definition: StudyDefinition, trials: [TrialRecord], droppedTornRecord: Bool) {
+            self.definition = definition
+            self.trials = trials
+            self.droppedTornRecord = droppedTornRecord
+        }
+
         /// The best complete trial; ties go to the older trial.
         public var best: TrialRecord? {
             let sign: Double = definition.direction == .minimize ? 1 : -1

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Metrics
+import OptimizeMetrics
 import Sieve
 import SieveMetal
 import WindowSearch

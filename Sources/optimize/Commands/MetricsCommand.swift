@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Metrics
+import OptimizeMetrics
 
 /// `optimize metrics`: the metrics store's agents, records, summaries, and pruning.
 struct MetricsCommand: ParsableCommand {

@@ -3,7 +3,7 @@ import Foundation
 import Sieve
 import SieveMetal
 import Campaign
-import Metrics
+import OptimizeMetrics
 
 /// The exit status of each kind of failure: scripts tell them apart without parsing messages.
 enum ExitStatus {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Metrics
+import OptimizeMetrics
 
 /// `--metrics-dir DIR`: where the metrics store is (shared by the commands that record and by
 /// `optimize metrics`).

@@ -1,4 +1,4 @@
-import Metrics
+import OptimizeMetrics
 import FuzzSupport
 
 /// MetricsStore.parse (an agent's executions.jsonl) on raw bytes: never fatal; every line is a

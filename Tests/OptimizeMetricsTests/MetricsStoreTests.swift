@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Metrics
+@testable import OptimizeMetrics
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 import Testing
-@testable import Metrics
+@testable import OptimizeMetrics
 
 /// The trend rule against cases computed by hand (the arithmetic is in each comment): the last 5
 /// values against the 5 before, stable when |d| ≤ max(2·SE, floor).

@@ -1,0 +1,2 @@
+@_exported import StudyDatabase
+@_exported import WindowSearch

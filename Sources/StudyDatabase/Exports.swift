@@ -1,0 +1,2 @@
+@_exported import Study
+@_exported import _OptimizeSupport
