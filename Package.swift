@@ -188,9 +188,14 @@ let package = Package(
             name: "CampaignTests",
             dependencies: ["Campaign", "WindowSearch", "Sieve"]
         ),
+        // A throw-away PostgreSQL server for the tests (Scripts/postgres/throwaway-cluster.sh).
+        .target(
+            name: "_PostgresTestServer",
+            path: "Tests/_PostgresTestServer"
+        ),
         .testTarget(
             name: "StudyDatabaseTests",
-            dependencies: ["StudyDatabase", "Study"]
+            dependencies: ["StudyDatabase", "Study", "_PostgresTestServer"]
         ),
         .testTarget(
             name: "OptimizeMetricsTests",
@@ -199,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "OptimizeCLITests",
             // WindowSearch writes the champion files the campaign tests replace.
-            dependencies: ["optimize", "WindowSearch"]
+            dependencies: ["optimize", "WindowSearch", "_PostgresTestServer"]
         ),
     ],
     swiftLanguageModes: [.v6],

@@ -148,6 +148,9 @@ public final class DatabaseConnection: @unchecked Sendable {
         case final(InputError)
     }
 
+    /// Shutting down, starting up, connection failures, or the server asking for a retry.
+    static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "40001", "40P01", "08000", "08003", "08006"]
+
     /// What an error of the driver or the network means. While connecting for the first time,
     /// nothing is transient: a wrong host or password is reported at once.
     func classify(_ error: any Error, connecting: Bool) -> Failure {
@@ -164,7 +167,7 @@ public final class DatabaseConnection: @unchecked Sendable {
                     return .final(InputError(.databaseAuthentication, source: server,
                                              problem: "the server refused user \(url.user): \(message)",
                                              fix: "give the right user and password in the URL (or PGPASSWORD)"))
-                case "57P01", "57P02", "57P03", "40001", "40P01", "08000", "08003", "08006" where !connecting:
+                case let state where Self.transientStates.contains(state) && !connecting:
                     // Shutting down, starting up, or asking for a retry.
                     return .transient(message)
                 case "3D000":

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The PostgreSQL server the tests use: the one `.ci/run` started (`OPTIMIZE_TEST_POSTGRES_DIR`),
+/// or else one this test process starts itself with `Scripts/postgres/throwaway-cluster.sh`, and
+/// stops when it exits. Each test takes a database of its own (``database(_:)``).
+///
+/// The tests fail, never skip, when no server can be had: a study store that is not tested
+/// against a real server is not tested.
+public enum PostgresTestServer {
+    /// The repository: three levels above this file.
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static let script = repository.appendingPathComponent("Scripts/postgres/throwaway-cluster.sh").path
+
+    /// The cluster's directory, for `halt` and `resume`.
+    public static let directory: Result<String, ServerError> = {
+        if let given = ProcessInfo.processInfo.environment["OPTIMIZE_TEST_POSTGRES_DIR"], !given.isEmpty {
+            return .success(given)
+        }
+        let own = "/tmp/optimize-pg-test-\(getpid())"
+        switch run(["start", own]) {
+        case .success:
+            atexit { _ = PostgresTestServer.run(["stop", "/tmp/optimize-pg-test-\(getpid())"]) }
+            return .success(own)
+        case .failure(let error):
+            return .failure(error)
+        }
+    }()
+
+    public struct ServerError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A new, empty database, by URL.
+    public static func database(_ prefix: String = "t") throws -> String {
+        let name = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))_\(getpid())"
+        return try run(["createdb", try directory.get(), name]).get()
+    }
+
+    /// Stops the server, keeping its data (`halt`), or starts it again on the same port (`resume`).
+    public static func halt() throws { _ = try run(["halt", try directory.get()]).get() }
+    public static func resume() throws { _ = try run(["resume", try directory.get()]).get() }
+
+    @discardableResult
+    static func run(_ arguments: [String]) -> Result<String, ServerError> {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do { try process.run() } catch {
+            return .failure(ServerError(description: "cannot run \(script): \(error)"))
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            return .failure(ServerError(description: "\(script) \(arguments.joined(separator: " ")) failed: \(problems)"))
+        }
+        return .success(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
