@@ -73,8 +73,21 @@ public final class DatabaseStudyStore: @unchecked Sendable {
         sampler = TPESampler(seed: definition.seed, configuration: configuration)
     }
 
+    /// The same study through another connection (a heartbeat's, say).
+    public func reopened(on database: DatabaseConnection) -> DatabaseStudyStore {
+        DatabaseStudyStore(database: database, name: name, definition: definition, attributes: attributes, sampler: sampler)
+    }
+
+    private init(database: DatabaseConnection, name: String, definition: StudyDefinition, attributes: JSONValue, sampler: TPESampler) {
+        self.database = database
+        self.name = name
+        self.definition = definition
+        self.attributes = attributes
+        self.sampler = sampler
+    }
+
     /// Creates the study `name`, or, with `join`, opens it when it exists with the same
-    /// definition and attributes.
+    /// definition (its attributes are the caller's to compare).
     ///
     /// - Returns: the store, and whether it was created.
     /// - Throws: ``InputError``: `studyExists` when it exists (and `join` is off, or it differs:
@@ -97,7 +110,6 @@ public final class DatabaseStudyStore: @unchecked Sendable {
             if store.definition.direction != definition.direction { differences.append("direction") }
             if store.definition.seed != definition.seed { differences.append("seed") }
             if store.definition.samplerVersion != definition.samplerVersion { differences.append("sampler") }
-            if store.attributes.text != attributes.text { differences.append("settings") }
             guard join, differences.isEmpty else {
                 throw InputError(.studyExists, source: store.source,
                                  problem: differences.isEmpty ? "a study of that name already exists"
@@ -291,6 +303,18 @@ public final class DatabaseStudyStore: @unchecked Sendable {
                 WHERE study = \(name) AND number = \(number) AND state = 'running' AND worker = \(worker.name)
                 """).metadata.rows ?? 0
             return updated == 1
+        }
+    }
+
+    /// Gives up `worker`'s lease on a running trial at once (the worker was asked to stop), so
+    /// that the next worker to ask takes it without waiting for the lease to run out.
+    public func release(trial number: Int, worker: WorkerIdentity) throws(InputError) {
+        try database.transaction { session in
+            let released = try session.query("""
+                UPDATE optimize_trials SET lease_expires = now() - interval '1 second'
+                WHERE study = \(name) AND number = \(number) AND state = 'running' AND worker = \(worker.name)
+                """).metadata.rows ?? 0
+            if released == 1 { try recordEvent(session, number, "released", worker: worker.name, detail: nil) }
         }
     }
 

@@ -50,11 +50,19 @@ public final class SearchRun {
     public let directory: String
     public let settings: SearchSettings
     /// The history with every entry (no session filter).
-    public let history: DrawHistory
+    public var history: DrawHistory { evaluator.history }
     public let shape: HistoryShape
-    public var backend: SieveBackend
+    public var backend: SieveBackend {
+        get { evaluator.backend }
+        set { evaluator.backend = newValue }
+    }
     /// Stops a trial's sieve between dispatches (``SieveSweep/cancellation``): the trial resumes.
-    public var cancellation: Cancellation = .never
+    public var cancellation: Cancellation {
+        get { evaluator.cancellation }
+        set { evaluator.cancellation = newValue }
+    }
+    /// Each trial's sieve and score.
+    let evaluator: TrialEvaluator
     /// The finished trials, in order.
     public private(set) var outcomes: [TrialOutcome]
 
@@ -66,7 +74,6 @@ public final class SearchRun {
     let timings: Journal
     let log: RunLog
     let created: String
-    var filtered: [SessionChoice: (history: DrawHistory, residues: [UInt32])] = [:]
     var progress: ProgressTracker
     /// The current trial's log lines not yet in its `trial.log` (``logTrial(_:_:)``).
     var pendingTrialLog: (trial: Int, lines: [String])?
@@ -80,9 +87,8 @@ public final class SearchRun {
         }
         self.directory = directory
         self.settings = settings
-        self.history = history
+        self.evaluator = TrialEvaluator(directory: directory, settings: settings, history: history, backend: backend)
         self.shape = HistoryShape(history: history)
-        self.backend = backend
         self.lock = lock
         self.log = RunLog(directory: directory)
         try log.check()

@@ -93,14 +93,14 @@ struct DatabaseStudyStoreTests {
         #expect(events == ["asked \(first.name)", "rehanded \(second.name)", "complete \(second.name)"])
     }
 
-    @Test("a study of the name is joined only with the same definition and settings")
+    @Test("a study of the name is joined only with the same definition")
     func createAndJoin() throws {
         let database = try connect()
         let settings = JSONValue.object([("trials", .integer(5))])
         #expect(try DatabaseStudyStore.create(database: database, name: "j", definition: Self.definition, attributes: settings).created)
         #expect(try DatabaseStudyStore.create(database: database, name: "j", definition: Self.definition, attributes: settings, join: true).created == false)
         for (definition, attributes) in [(StudyDefinition(space: Self.space, direction: .minimize, seed: 12), settings),
-                                         (Self.definition, JSONValue.object([("trials", .integer(6))]))] {
+                                         (StudyDefinition(space: Self.space, direction: .maximize, seed: 11), settings)] {
             do {
                 _ = try DatabaseStudyStore.create(database: database, name: "j", definition: definition, attributes: attributes, join: true)
                 Issue.record("joined a study with other settings")
