@@ -21,7 +21,7 @@ let package = Package(
         .library(name: "OptimizeMetrics", targets: ["OptimizeMetrics"]),
         .library(name: "Soak", targets: ["Soak"]),
         .library(name: "StudyDatabase", targets: ["StudyDatabase"]),
-        .library(name: "SharedSearch", targets: ["SharedSearch"]),
+        .library(name: "SearchWorkers", targets: ["SearchWorkers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -92,14 +92,14 @@ let package = Package(
         // A window search shared by workers through a study database: each worker sieves its
         // trials on its own disk and records them in the database.
         .target(
-            name: "SharedSearch",
+            name: "SearchWorkers",
             dependencies: ["StudyDatabase", "WindowSearch", "Study", "Sieve", "_OptimizeSupport"]
         ),
         .executableTarget(
             name: "optimize",
             dependencies: [
                 "StudyDatabase",
-                "SharedSearch",
+                "SearchWorkers",
                 "Campaign",
                 "Soak",
                 "Report",

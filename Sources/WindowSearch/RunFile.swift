@@ -77,7 +77,7 @@ public struct RunFile: Codable, Sendable {
     }
 
     public let format: String
-    public let status: String
+    public private(set) var status: String
     public let created: String
     public let history: History
     public let prng: PRNG
@@ -131,6 +131,13 @@ public struct RunFile: Codable, Sendable {
         fixedParameters = .object(settings.fixedParameters)
         versions = Versions(optimize: OptimizeVersion.current, gitCommit: OptimizeVersion.gitCommit, runFormat: SearchSettings.format, study: StudyDefinition.format,
                             sampler: StudyDefinition.samplerVersion)
+    }
+
+    /// The same file with another status.
+    public func withStatus(_ status: String) -> RunFile {
+        var file = self
+        file.status = status
+        return file
     }
 
     /// Reads the `run.json` of the run in `directory`.

@@ -457,6 +457,13 @@ public struct HistoryShape: Sendable, Hashable {
         sessionCounts = counts.sorted { (rank($0.key), $0.key) < (rank($1.key), $1.key) }.map { ($0.key, $0.value) }
     }
 
+    /// The shape `run.json` records (draws per session, by name).
+    public init(runFile history: RunFile.History) {
+        total = history.draws
+        func rank(_ name: String) -> Int { name == "midday" ? 0 : name == "evening" ? 1 : 2 }
+        sessionCounts = history.sessions.sorted { (rank($0.key), $0.key) < (rank($1.key), $1.key) }.map { ($0.key, $0.value) }
+    }
+
     public static func == (lhs: HistoryShape, rhs: HistoryShape) -> Bool {
         lhs.total == rhs.total && lhs.sessionCounts.map(\.name) == rhs.sessionCounts.map(\.name)
             && lhs.sessionCounts.map(\.count) == rhs.sessionCounts.map(\.count)

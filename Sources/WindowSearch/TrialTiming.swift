@@ -11,6 +11,13 @@ public struct TrialTiming: Codable, Sendable {
     /// When it finished (ISO 8601).
     public let finished: String
 
+    public init(trial: Int, seconds: Double, resumed: Bool, finished: String) {
+        self.trial = trial
+        self.seconds = seconds
+        self.resumed = resumed
+        self.finished = finished
+    }
+
     /// Seconds per trial, summed over the processes that worked on it.
     public static func durations(_ timings: [TrialTiming]) -> [Int: Double] {
         var durations: [Int: Double] = [:]

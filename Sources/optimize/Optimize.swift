@@ -14,7 +14,7 @@ struct Optimize: ParsableCommand {
         subcommands: [
             PRNGsCommand.self, GenerateCommand.self, SieveCommand.self, SurvivorsCommand.self, MergeCommand.self,
             BenchCommand.self, StudyCommand.self, AskCommand.self, TellCommand.self,
-            SearchCommand.self, ResumeCommand.self, CampaignCommand.self, SummarizeCommand.self, StatusCommand.self, MonitorCommand.self, ReportCommand.self, SoakCommand.self,
+            SearchCommand.self, ResumeCommand.self, WorkerCommand.self, CampaignCommand.self, SummarizeCommand.self, StatusCommand.self, MonitorCommand.self, ReportCommand.self, SoakCommand.self,
             ExportCommand.self, ChampionCommand.self, MigrateCommand.self, SelfTestCommand.self, MetricsCommand.self,
         ]
     )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sieve
 import Study
+import StudyDatabase
 
 #if canImport(Glibc)
 import Glibc
@@ -20,8 +21,13 @@ struct AskCommand: ParsableCommand {
             ask for it again with --retry n, or mark it failed with `optimize tell DIR n --failed`.
             """)
 
-    @Argument(help: "The study's directory.")
+    @Argument(help: "The study's directory (with --storage: its name in the database).")
     var directory: String
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --storage: seconds the trial stays the caller's; after them it is handed out again (default: no lease, never).", valueName: "seconds"))
+    var lease: Double?
 
     @Option(help: ArgumentHelp("Hand out this unfinished trial again, with its parameters.", valueName: "n"))
     var retry: Int?
@@ -31,6 +37,26 @@ struct AskCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let database = try storage.connect() {
+                if retry != nil {
+                    throw InputError(.invalidOption, source: "--retry", problem: "given with --storage",
+                                     fix: "drop it: in a database an unfinished trial is handed out again when its lease (--lease) runs out")
+                }
+                if let lease, !(lease >= 1 && lease <= 86_400) {
+                    throw InputError(.invalidOption, source: "--lease", problem: "\(lease) seconds", fix: "give a lease from 1 to 86400 seconds")
+                }
+                let store = try DatabaseStudyStore(opening: directory, database: database)
+                let worker = WorkerIdentity(owner: TrialOwner(processID: owner ?? getppid(), host: TrialOwner.currentHost))
+                guard case .trial(let trial, _, _) = try store.ask(worker: worker, lease: lease) else { return }
+                print(JSONValue.object([
+                    ("trial", .integer(trial.number)), ("params", Self.parametersJSON(trial, store.definition.space)),
+                ]).text)
+                return
+            }
+            if lease != nil {
+                throw InputError(.invalidOption, source: "--lease", problem: "given without --storage",
+                                 fix: "drop it: a study directory tells a dead process by its PID (see --retry)")
+            }
             let store = try StudyStore(opening: URL(fileURLWithPath: directory))
             let trialOwner = TrialOwner(processID: owner ?? getppid(), host: TrialOwner.currentHost)
             let trial = try retry.map { number throws(InputError) in try store.reask(trial: number, owner: trialOwner) }

@@ -14,10 +14,12 @@ struct ExportCommand: ParsableCommand {
             --out (default DIR/export).
             """)
 
-    @Argument(help: "The run's directory (the --out of `optimize search`).")
-    var directory: String
+    @Argument(help: "The run's directory (the --out of `optimize search`); none with --storage and --name.")
+    var directory: String?
 
-    @Option(help: "Where to write the files (default: DIR/export).")
+    @OptionGroup var shared: SharedRunOptions
+
+    @Option(help: "Where to write the files (default: DIR/export; required with --storage).")
     var out: String?
 
     @Option(help: "The draw history, if it moved since the search ran (it must be the same file).")
@@ -25,9 +27,14 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let output = out ?? (directory as NSString).appendingPathComponent("export")
-            let paths = try RunExport.write(run: directory, to: output, historyPath: draws)
-            for path in paths { print(path) }
+            try shared.withRun(directory: directory) { path, _ in
+                guard let output = out ?? directory.map({ ($0 as NSString).appendingPathComponent("export") }) else {
+                    throw InputError(.invalidOption, source: "--out", problem: "missing with --storage",
+                                     fix: "give the directory to write the files to: --out DIR")
+                }
+                let paths = try RunExport.write(run: path, to: output, historyPath: draws)
+                for path in paths { print(path) }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sieve
 import WindowSearch
+import SearchWorkers
 
 /// `optimize monitor RUN...`: a live terminal view of one or more search runs and campaigns (README, "Monitoring a run").
 struct MonitorCommand: ParsableCommand {
@@ -19,7 +20,9 @@ struct MonitorCommand: ParsableCommand {
             """)
 
     @Argument(help: "The runs' directories (the --out of `optimize search` or `optimize campaign run`).")
-    var runs: [String]
+    var runs: [String] = []
+
+    @OptionGroup var shared: SharedRunOptions
 
     @Flag(help: "Print one frame and exit (for scripts).")
     var once = false
@@ -42,8 +45,9 @@ struct MonitorCommand: ParsableCommand {
     func validate() throws {
         try validating { () throws(InputError) in
             _ = try Self.seconds(interval)
-            if runs.isEmpty {
-                throw InputError(.invalidOption, source: "RUN", problem: "missing", fix: "give one or more run directories")
+            if runs.isEmpty, shared.name == nil {
+                throw InputError(.invalidOption, source: "RUN", problem: "missing",
+                                 fix: "give one or more run directories, or --storage URL --name NAME")
             }
         }
     }
@@ -51,12 +55,19 @@ struct MonitorCommand: ParsableCommand {
     func run() throws {
         let seconds = try Self.seconds(interval)
         var rules = WatcherRules.defaults
+        var search: SharedSearch?
         try reportingErrors {
             rules = try self.rules.map { path throws(InputError) in try WatcherRules.read(path: path) } ?? .defaults
+            search = try shared.search(directory: nil)
+        }
+        func panels(_ now: Date) -> [MonitorPanel] {
+            var panels = runs.map { MonitorPanel.read($0, now: now, rules: rules) }
+            if let search { panels.append(MonitorPanel.read(search, now: now, rules: rules)) }
+            return panels
         }
         if once {
             let terminal = TerminalCapabilities.standardOutput
-            let frame = MonitorFrame(panels: runs.map { MonitorPanel.read($0, now: Date(), rules: rules) }, now: Date(), rules: rules,
+            let frame = MonitorFrame(panels: panels(Date()), now: Date(), rules: rules,
                                      terminal: terminal, interactive: false, interval: seconds)
             print(frame.render(width: terminal.width).joined(separator: "\n"))
             return
@@ -65,9 +76,9 @@ struct MonitorCommand: ParsableCommand {
         defer { screen.restore() }
         while !screen.shouldStop {
             let now = Date()
-            let panels = runs.map { MonitorPanel.read($0, now: now, rules: rules) }
+            let current = panels(now)
             if screen.shouldStop { break }
-            let frame = MonitorFrame(panels: panels, now: now, rules: rules, terminal: screen.terminal,
+            let frame = MonitorFrame(panels: current, now: now, rules: rules, terminal: screen.terminal,
                                      interactive: screen.readsKeys, interval: seconds)
             screen.draw(frame.render(width: screen.terminal.width))
             if screen.wait(seconds) { screen.clear() }

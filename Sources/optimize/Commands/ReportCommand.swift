@@ -14,9 +14,11 @@ struct ReportCommand: ParsableCommand {
             """)
 
     @Argument(help: "The directory: the --out of `optimize search`, `optimize sieve`, `optimize campaign run` or `optimize soak`.")
-    var directory: String
+    var directory: String?
 
-    @Option(help: ArgumentHelp("The HTML file to write (replaced atomically).", valueName: "file.html"))
+    @OptionGroup var shared: SharedRunOptions
+
+    @Option(help: ArgumentHelp("The HTML file to write (replaced atomically; default DIR/report.html, required with --storage).", valueName: "file.html"))
     var out: String?
 
     @OptionGroup var champions: ChampionDirectoryOptions
@@ -24,8 +26,17 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let page = try ReportSource.document(for: directory, champions: FilePath(champions.champions), metrics: try metrics.store())
-            let path = FilePath(out ?? (directory as NSString).appendingPathComponent("report.html"))
+            guard let output = out ?? directory.map({ ($0 as NSString).appendingPathComponent("report.html") }) else {
+                if (try shared.search(directory: directory)) != nil {
+                    throw InputError(.invalidOption, source: "--out", problem: "missing with --storage",
+                                     fix: "give the page's file: --out FILE.html")
+                }
+                throw InputError(.invalidOption, source: "DIR", problem: "missing", fix: "give the directory to report on")
+            }
+            let page = try shared.withRun(directory: directory) { path, _ in
+                try ReportSource.document(for: path, champions: FilePath(champions.champions), metrics: try metrics.store())
+            }
+            let path = FilePath(output)
             let bytes = Array(page.html.utf8)
             try AtomicFile.write(bytes, to: path)
             var line = "wrote \(path.string): \(page.plots.count) plots, \(bytes.count) bytes"

@@ -3,6 +3,8 @@ import Foundation
 import OptimizeMetrics
 import Sieve
 import Study
+import StudyDatabase
+import SearchWorkers
 import WindowSearch
 
 #if canImport(Glibc)
@@ -43,8 +45,16 @@ struct SearchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "The sampler's seed: the same seed, history and options give the same run.")
     var seed: String
 
-    @Option(help: "The run's directory: created; an existing run is refused unless --resume.")
+    @Option(help: "The run's directory: created; an existing run is refused unless --resume. With --storage: this worker's directory.")
     var out: String
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(help: "With --storage: the search's name in the database (created, or joined when it exists with the same options).")
+    var name: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --storage: seconds a trial stays this worker's without a heartbeat.", valueName: "seconds"))
+    var lease: Double = 60
 
     @Option(help: ArgumentHelp("A JSON file of search bounds (see the README); entries left out keep their defaults.", valueName: "BOUNDS.json"))
     var config: String?
@@ -102,6 +112,28 @@ struct SearchCommand: ParsableCommand {
             _ = try parseModulus(modulus)
             _ = try parseInteger(trials, option: "--trials", range: 1...Int.max, meaning: "a number of trials")
             let loaded = try history.load()
+            if let database = try storage.connect(retrySeconds: 600) {
+                guard let name else {
+                    throw InputError(.invalidOption, source: "--name", problem: "missing with --storage",
+                                     fix: "name the search in the database: --name NAME")
+                }
+                if resume {
+                    throw InputError(.invalidOption, source: "--resume", problem: "given with --storage",
+                                     fix: "drop it: a search in a database is joined whenever it exists with the same options")
+                }
+                let (search, created) = try SharedSearch.start(database: database, name: name, settings: try makeSettings(history: loaded),
+                                                               history: loaded)
+                StandardError.write(created ? "created search \(name) in \(database.url)" : "joined search \(name) in \(database.url)")
+                var options = try WorkerOptions.parse(["--name", name, "--out", out, "--lease", String(lease), "--backend", backendOptions.backend.rawValue])
+                options.storage = storage
+                options.json = json
+                try WorkerSession.run(search, history: loaded, options: options)
+                return
+            }
+            if name != nil {
+                throw InputError(.invalidOption, source: "--name", problem: "given without --storage (or OPTIMIZE_STORAGE)",
+                                 fix: "add --storage postgresql://USER@HOST/DATABASE, or drop --name")
+            }
             let selection = try backendOptions.select()
             var settings = try makeSettings(history: loaded)
             settings.backend = selection.name

@@ -16,8 +16,10 @@ struct StatusCommand: ParsableCommand {
             (and exits 0).
             """)
 
-    @Argument(help: "The run's directory (the --out of `optimize search` or `optimize campaign run`).")
-    var directory: String
+    @Argument(help: "The run's directory (the --out of `optimize search` or `optimize campaign run`); none with --storage and --name.")
+    var directory: String?
+
+    @OptionGroup var shared: SharedRunOptions
 
     @Flag(help: "Print one JSON object (with --replay: one JSON object per line).")
     var json = false
@@ -43,8 +45,17 @@ struct StatusCommand: ParsableCommand {
         try reportingErrors {
             let rules = try self.rules.map { path throws(InputError) in try WatcherRules.read(path: path) } ?? .defaults
             // A campaign (`optimize campaign run`) is judged by the same watcher, with its campaign rules.
-            let snapshot = CampaignSnapshot.isCampaign(directory) ? try CampaignSnapshot.read(directory: directory)
+            let snapshot: RunSnapshot
+            if let search = try shared.search(directory: directory) {
+                snapshot = try search.snapshot()
+            } else {
+                guard let directory else {
+                    throw InputError(.invalidOption, source: "DIR", problem: "missing",
+                                     fix: "give the run's directory, or --storage URL --name NAME for a search in a database")
+                }
+                snapshot = CampaignSnapshot.isCampaign(directory) ? try CampaignSnapshot.read(directory: directory)
                                                                   : try RunSnapshot.read(directory: directory)
+            }
             let now = Date()
             if replay && snapshot.damage.isEmpty {
                 for (trial, at, verdict) in Watcher.replay(snapshot, now: now, rules: rules) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sieve
 import Study
+import StudyDatabase
 
 /// `optimize study`: creates and shows studies, the directories `ask` and `tell` work on.
 struct StudyCommand: ParsableCommand {
@@ -24,8 +25,10 @@ struct StudyCommand: ParsableCommand {
                 space and the trials finished when it is asked.
                 """)
 
-        @Argument(help: "The study's directory (created; must not hold a study).")
+        @Argument(help: "The study's directory (created; must not hold a study); with --storage, its name in the database.")
         var directory: String
+
+        @OptionGroup var storage: StorageOptions
 
         @Option(help: "The search space file.")
         var space: String
@@ -40,8 +43,12 @@ struct StudyCommand: ParsableCommand {
             try reportingErrors {
                 let seedValue = try parseUnsignedInteger(seed, option: "--seed", kind: .invalidSeed)
                 let searchSpace = try SearchSpace.load(path: space)
-                let url = URL(fileURLWithPath: directory)
-                try StudyStore.create(at: url, definition: StudyDefinition(space: searchSpace, direction: direction, seed: seedValue))
+                let definition = StudyDefinition(space: searchSpace, direction: direction, seed: seedValue)
+                if let database = try storage.connect() {
+                    _ = try DatabaseStudyStore.create(database: database, name: directory, definition: definition)
+                } else {
+                    try StudyStore.create(at: URL(fileURLWithPath: directory), definition: definition)
+                }
                 StandardError.write(
                     "created study \(directory): \(searchSpace.parameters.count) parameters, \(direction.rawValue), seed \(seedValue)")
             }
@@ -53,16 +60,22 @@ struct StudyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a study: its trials by state, the best trial, and the space.")
 
-        @Argument(help: "The study's directory.")
+        @Argument(help: "The study's directory (with --storage: its name in the database).")
         var directory: String
+
+        @OptionGroup var storage: StorageOptions
 
         @Flag(help: "Print the study as JSON.")
         var json = false
 
         func run() throws {
             try reportingErrors {
-                let store = try StudyStore(opening: URL(fileURLWithPath: directory))
-                let snapshot = try store.snapshot()
+                let snapshot: StudyStore.Snapshot
+                if let database = try storage.connect() {
+                    snapshot = try DatabaseStudyStore(opening: directory, database: database).snapshot()
+                } else {
+                    snapshot = try StudyStore(opening: URL(fileURLWithPath: directory)).snapshot()
+                }
                 print(json ? Self.json(snapshot, directory: directory).text : Self.text(snapshot, directory: directory))
             }
         }

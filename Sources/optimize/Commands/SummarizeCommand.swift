@@ -15,8 +15,10 @@ struct SummarizeCommand: ParsableCommand {
             "unreadable_trial_files" with --json), and the trial's journal record used.
             """)
 
-    @Argument(help: "The run's directory (the --out of `optimize search`).")
-    var directory: String
+    @Argument(help: "The run's directory (the --out of `optimize search`); none with --storage and --name.")
+    var directory: String?
+
+    @OptionGroup var shared: SharedRunOptions
 
     @Option(parsing: .unconditional, help: "How many of the best trials to list.")
     var top: Int = 10
@@ -34,22 +36,24 @@ struct SummarizeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let summary = try RunSummary.load(directory: directory)
-            for (place, problem) in summary.skipped {
-                StandardError.write("warning: \(directory)/\(place): \(problem); skipped")
-            }
-            for (place, problem) in summary.unreadableTrialFiles {
-                StandardError.write("warning: \(directory)/\(place): \(problem); the journal's record is used")
-            }
-            if json {
-                print(try summary.json(top: top).prettyText)
-            } else {
-                print(try text(summary))
+            try shared.withRun(directory: directory) { path, label in
+                let summary = try RunSummary.load(directory: path)
+                for (place, problem) in summary.skipped {
+                    StandardError.write("warning: \(label)/\(place): \(problem); skipped")
+                }
+                for (place, problem) in summary.unreadableTrialFiles {
+                    StandardError.write("warning: \(label)/\(place): \(problem); the journal's record is used")
+                }
+                if json {
+                    print(try summary.json(top: top).prettyText)
+                } else {
+                    print(try text(summary, label: label))
+                }
             }
         }
     }
 
-    func text(_ summary: RunSummary) throws -> String {
+    func text(_ summary: RunSummary, label directory: String) throws -> String {
         let settings = summary.settings
         var lines: [String] = []
         let states = TrialState.allCases.map { state in "\(summary.outcomes.filter { $0.state == state }.count) \(state.rawValue.lowercased())" }

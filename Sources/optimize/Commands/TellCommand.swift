@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sieve
 import Study
+import StudyDatabase
 
 /// `optimize tell DIR n VALUE`, or `--failed`, or `--pruned`: records a trial's outcome.
 struct TellCommand: ParsableCommand {
@@ -10,8 +11,10 @@ struct TellCommand: ParsableCommand {
         abstract: "Record a trial's value, or that it failed or was pruned.",
         discussion: "Each trial is told once. A failed trial is ignored by the sampler.")
 
-    @Argument(help: "The study's directory.")
+    @Argument(help: "The study's directory (with --storage: its name in the database).")
     var directory: String
+
+    @OptionGroup var storage: StorageOptions
 
     /// The trial's number and its value. One array that takes every word no option claims, so that
     /// negative values (`-3.5`) and numbers are values, never taken for options.
@@ -59,6 +62,14 @@ struct TellCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let database = try storage.connect() {
+                let store = try DatabaseStudyStore(opening: directory, database: database)
+                let number = try value.map { text throws(InputError) in try Self.parseValue(text) }
+                if failed { try store.fail(trial: trial) }
+                else if pruned { try store.prune(trial: trial, step: step, value: number) }
+                else if let number { try store.tell(trial: trial, value: number) }
+                return
+            }
             let store = try StudyStore(opening: URL(fileURLWithPath: directory))
             if failed {
                 try store.fail(trial: trial)

@@ -1,5 +1,6 @@
 import Campaign
 import Foundation
+import SearchWorkers
 import Sieve
 import WindowSearch
 
@@ -37,6 +38,16 @@ enum MonitorPanel {
             return .search(snapshot, Watcher.verdict(snapshot, now: now, rules: rules))
         } catch {
             return .unreadable(directory: directory, problem: "\(error.source): \(error.problem)")
+        }
+    }
+
+    /// The panel of a search in a study database (``SearchWorkers/SharedSearch/snapshot()``).
+    static func read(_ search: SharedSearch, now: Date, rules: WatcherRules = .defaults) -> MonitorPanel {
+        do {
+            let snapshot = try search.snapshot()
+            return .search(snapshot, Watcher.verdict(snapshot, now: now, rules: rules))
+        } catch {
+            return .unreadable(directory: search.source, problem: "\(error)")
         }
     }
 

@@ -4,6 +4,7 @@ import Sieve
 import SieveMetal
 import Campaign
 import OptimizeMetrics
+import StudyDatabase
 
 /// The exit status of each kind of failure: scripts tell them apart without parsing messages.
 enum ExitStatus {
@@ -36,6 +37,12 @@ enum ExitStatus {
         (.ambiguousShardEnvironment, 63, "--shard auto: both a Slurm array's and a Kubernetes Indexed Job's variables are set"),
         (.missingShardEnvironment, 65, "--shard auto: no scheduler's shard index, or no count with it (SLURM_ARRAY_TASK_COUNT, --shard-count)"),
         (.invalidShardEnvironment, 66, "--shard auto: a scheduler's variable is not a number, out of range or inconsistent"),
+        (.invalidStorageURL, 67, "bad --storage URL (or OPTIMIZE_STORAGE)"),
+        (.databaseAuthentication, 68, "the database refused the user or password"),
+        (.databaseUnreachable, 69, "no database server at the URL, or it went away for longer than the retry time"),
+        (.databaseRefused, 71, "the database refused the request (no such database, no permission, another schema)"),
+        (.unknownStudy, 35, "no study or search of that name in the database"),
+        (.leaseLost, 36, "the trial was handed to another worker after this one's lease ran out"),
         (.kernelFailure, 70, "internal error"), (.gpuFailure, 70, "GPU failure"),
     ]
 

@@ -13,7 +13,7 @@ public enum TrialFiles {
 
     /// The regular files of `directory` (not its subdirectories), packed; `nil` when they are
     /// more than ``limit`` bytes together or cannot be read.
-    public static func pack(directory: String) -> [UInt8]? {
+    public static func pack(directory: String, limit: Int = TrialFiles.limit) -> [UInt8]? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
         var members: [(key: String, value: JSONValue)] = []
         var total = 0
