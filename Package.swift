@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "OptimizeCLITests",
             // WindowSearch writes the champion files the campaign tests replace.
-            dependencies: ["optimize", "WindowSearch", "_PostgresTestServer"]
+            dependencies: ["optimize", "WindowSearch", "SearchWorkers", "_PostgresTestServer"]
         ),
     ],
     swiftLanguageModes: [.v6],

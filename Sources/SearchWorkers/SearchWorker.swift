@@ -85,6 +85,7 @@ public final class SearchWorker {
         }
         evaluator = TrialEvaluator(directory: directory, settings: search.settings, history: history, backend: backend)
         heartbeatDatabase = try DatabaseConnection(url: search.store.database.url, retrySeconds: lease)
+        heartbeatDatabase.onRetry = search.store.database.onRetry
     }
 
     /// Runs trials until the search has all of its trials finished, or `shouldStop` says to stop

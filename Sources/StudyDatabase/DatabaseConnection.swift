@@ -57,13 +57,13 @@ public final class DatabaseConnection: @unchecked Sendable {
     }
 
     deinit {
-        if let connection { _ = try? connection.close().wait() }
+        if let connection { Self.drop(connection) }
     }
 
     /// Closes the connection (operations afterwards reconnect).
     public func close() {
         lock.lock(); defer { lock.unlock() }
-        if let connection { _ = try? connection.close().wait() }
+        if let connection { Self.drop(connection) }
         connection = nil
     }
 
@@ -84,15 +84,52 @@ public final class DatabaseConnection: @unchecked Sendable {
         }
     }
 
+    /// Closes a connection without waiting (a dead one may be slow to confirm); the connection
+    /// is kept until it is closed, as the driver requires.
+    static func drop(_ connection: PostgresConnection) {
+        guard !connection.isClosed else { return }
+        let future: EventLoopFuture<Void> = connection.close()
+        future.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
     /// The statements of one transaction.
     public struct Session {
         let connection: PostgresConnection
         let logger: Logger
 
+        /// Seconds a statement may take before the connection is taken for lost: a server that
+        /// went away without closing the connection (a machine or network gone), or a driver that
+        /// never completes a statement on a dead connection, must not stall a worker for ever.
+        static let statementTimeout: Double = 30
+
         /// Runs one statement and collects its rows.
         @discardableResult
         public func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-            try connection.query(query, logger: logger).wait()
+            let done = DispatchSemaphore(value: 0)
+            let result = ResultBox()
+            connection.query(query, logger: logger).whenComplete { outcome in
+                result.set(outcome)
+                done.signal()
+            }
+            guard done.wait(timeout: .now() + Self.statementTimeout) == .success else {
+                DatabaseConnection.drop(connection)
+                throw TransientFailure(problem: "no answer to a statement in \(Int(Self.statementTimeout)) s")
+            }
+            return try result.get()
+        }
+    }
+
+    /// A statement's result, handed from the event loop to the waiting thread.
+    final class ResultBox: @unchecked Sendable {
+        private var outcome: Result<PostgresQueryResult, any Error>?
+        private let lock = NSLock()
+        func set(_ value: Result<PostgresQueryResult, any Error>) {
+            lock.lock(); defer { lock.unlock() }
+            outcome = value
+        }
+        func get() throws -> PostgresQueryResult {
+            lock.lock(); defer { lock.unlock() }
+            return try outcome!.get()
         }
     }
 
@@ -108,6 +145,7 @@ public final class DatabaseConnection: @unchecked Sendable {
         while true {
             let failure: Failure
             do {
+                if let open = connection, open.isClosed { connection = nil }
                 let current = try connection ?? connect()
                 connection = current
                 let session = Session(connection: current, logger: logger)
@@ -129,7 +167,7 @@ public final class DatabaseConnection: @unchecked Sendable {
                 if case .final(let error) = failure { throw error }
                 fatalError("unreachable")
             }
-            if let connection { _ = try? connection.close().wait() }
+            if let connection { Self.drop(connection) }
             connection = nil
             guard Date().timeIntervalSince(started) + wait <= retrySeconds else {
                 throw InputError(.databaseUnreachable, source: url.description,

@@ -63,15 +63,22 @@ enum Optimize {
             stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
 
-    /// Starts the binary without waiting (output discarded), for tests that signal it.
-    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Process {
+    /// Starts the binary without waiting (output discarded, or standard error written to
+    /// `errors`), for tests that signal it or run several at once.
+    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:],
+                      errors: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.environment = environment(extra)
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let errors {
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: errors)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process

@@ -38,9 +38,25 @@ public enum PostgresTestServer {
         return try run(["createdb", try directory.get(), name]).get()
     }
 
-    /// Stops the server, keeping its data (`halt`), or starts it again on the same port (`resume`).
-    public static func halt() throws { _ = try run(["halt", try directory.get()]).get() }
-    public static func resume() throws { _ = try run(["resume", try directory.get()]).get() }
+    /// A server of one test's own, for a test that stops and restarts it (the shared server
+    /// stays up for the tests running beside it).
+    public final class PrivateCluster {
+        public let directory: String
+        /// The URL of its database `optimize_test`.
+        public let url: String
+
+        public init() throws {
+            directory = "/tmp/optimize-pg-private-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            url = try PostgresTestServer.run(["start", directory]).get()
+        }
+
+        /// Stops the server, keeping its data.
+        public func halt() throws { _ = try PostgresTestServer.run(["halt", directory]).get() }
+        /// Starts it again on the same port.
+        public func resume() throws { _ = try PostgresTestServer.run(["resume", directory]).get() }
+
+        deinit { PostgresTestServer.run(["stop", directory]) }
+    }
 
     @discardableResult
     static func run(_ arguments: [String]) -> Result<String, ServerError> {
