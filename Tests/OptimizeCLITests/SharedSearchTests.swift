@@ -94,7 +94,8 @@ struct SharedSearchTests {
         let cluster = try PostgresTestServer.PrivateCluster()
         let scratch = try Optimize.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let common = ["--storage", cluster.url, "--name", "restart", "--lease", "30"]
+        // Heartbeats every 2 s: the 4 s outage is seen (and survived) while the trials are sieved too.
+        let common = ["--storage", cluster.url, "--name", "restart", "--lease", "8"]
         let first = try Optimize.start(["search"] + Self.searchOptions(trials: 6) + common + ["--out", "w1"], in: scratch,
                                        errors: scratch.appendingPathComponent("w1.err"))
         #expect(Self.wait(for: "trial 0 starts", in: scratch.appendingPathComponent("w1.err"), seconds: 60))

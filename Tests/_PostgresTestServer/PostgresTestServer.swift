@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The PostgreSQL server the tests use: the one `.ci/run` started (`OPTIMIZE_TEST_POSTGRES_DIR`),
 /// or else one this test process starts itself with `Scripts/postgres/throwaway-cluster.sh`, and
 /// stops when it exits. Each test takes a database of its own (``database(_:)``).
@@ -60,21 +66,27 @@ public enum PostgresTestServer {
 
     @discardableResult
     static func run(_ arguments: [String]) -> Result<String, ServerError> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
-            return .failure(ServerError(description: "cannot run \(script): \(error)"))
+        // system(3), not Foundation's Process: Process on Linux sees its child's exit only once
+        // every descendant has closed a descriptor it inherits, and the server the script starts
+        // keeps it. The output goes to files, read once the script has exited.
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("optimize-pg-run-\(UUID().uuidString)")
+        let outPath = capture.path + ".out", errPath = capture.path + ".err"
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return .failure(ServerError(description: "\(script) \(arguments.joined(separator: " ")) failed: \(problems)"))
+        let words = ([script] + arguments).map(quoted).joined(separator: " ")
+        let status = system("/bin/bash \(words) >\(quoted(outPath)) 2>\(quoted(errPath)) </dev/null")
+        let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let problems = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            return .failure(ServerError(description: "\(script) \(arguments.joined(separator: " ")) failed (status \(status)): \(problems)"))
         }
         return .success(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// `text` as one shell word.
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -124,8 +124,9 @@ struct SearchCommand: ParsableCommand {
                 let (search, created) = try SharedSearch.start(database: database, name: name, settings: try makeSettings(history: loaded),
                                                                history: loaded)
                 StandardError.write(created ? "created search \(name) in \(database.url)" : "joined search \(name) in \(database.url)")
-                var options = try WorkerOptions.parse(["--name", name, "--out", out, "--lease", String(lease), "--backend", backendOptions.backend.rawValue])
+                var options = try WorkerOptions.parse(["--name", name, "--out", out, "--lease", String(lease)])
                 options.storage = storage
+                options.backendOptions = backendOptions
                 options.json = json
                 try WorkerSession.run(search, history: loaded, options: options)
                 return

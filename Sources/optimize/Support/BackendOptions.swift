@@ -7,12 +7,19 @@ struct BackendOptions: ParsableArguments {
     @Option(help: "Where the sieve runs: auto (Metal when this machine has a GPU, else the CPU), metal (on Linux: an emulation, slow), or cpu.")
     var backend: BackendRequest = .auto
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads of the CPU backend (default: one per core). One worker per core: --threads 1.", valueName: "n"))
+    var threads: Int?
+
     /// Chooses the backend and says which on standard error.
     ///
     /// - Throws: ``InputError`` for `metal` where Metal has no device; ``MetalBackendError`` when
     ///   Metal cannot be set up.
-    func select(cpu: CPUSieveBackend = CPUSieveBackend(),
+    func select(cpu given: CPUSieveBackend? = nil,
                 metal: MetalSieveBackend.Configuration = .init()) throws -> BackendSelection {
+        if let threads, !(1...4096).contains(threads) {
+            throw InputError(.invalidOption, source: "--threads", problem: "\(threads) threads", fix: "give 1 to 4096 threads")
+        }
+        let cpu = given ?? threads.map { CPUSieveBackend(threads: $0) } ?? CPUSieveBackend()
         let selection: BackendSelection
         do {
             selection = try BackendSelection.make(backend, cpu: cpu, metal: metal)

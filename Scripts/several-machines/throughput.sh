@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Two workers against one: the time a shared search takes with two `optimize worker` processes,
+# one core each (taskset, --threads 1), over the time one single-threaded worker takes for the
+# same search, on a throw-away PostgreSQL cluster (Scripts/postgres/throwaway-cluster.sh).
+#
+#   Scripts/several-machines/throughput.sh [OPTIMIZE] [TRIALS]
+#
+# OPTIMIZE defaults to .build/release/optimize (build it with `swift build -c release`); TRIALS
+# to 40. The search is the README's example (java_lcg, 2^20 seeds per trial). Prints both times
+# and their ratio; the README's figure comes from this script.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+optimize="$(realpath "${1:-.build/release/optimize}")"
+trials="${2:-40}"
+[ -x "$optimize" ] || { echo "throughput: no optimize at $optimize (swift build -c release)" >&2; exit 1; }
+command -v taskset >/dev/null || { echo "throughput: taskset (util-linux) is needed to give each worker one core" >&2; exit 1; }
+
+cluster="$(mktemp -d /tmp/optimize-throughput.XXXXXX)"
+work="$(mktemp -d /tmp/optimize-throughput-work.XXXXXX)"
+finish() {
+    Scripts/postgres/throwaway-cluster.sh stop "$cluster/pg" >/dev/null 2>&1 || true
+    rm -rf "$cluster" "$work"
+}
+trap finish EXIT
+Scripts/postgres/throwaway-cluster.sh start "$cluster/pg" >/dev/null 2>&1
+one="$(Scripts/postgres/throwaway-cluster.sh createdb "$cluster/pg" one 2>/dev/null)"
+two="$(Scripts/postgres/throwaway-cluster.sh createdb "$cluster/pg" two 2>/dev/null)"
+search=(--draws "$PWD/Examples/planted-java_lcg.json" --prng java_lcg --seeds '3000000..<4048576'
+        --trials "$trials" --seed 1 --threads 1 --no-metrics)
+
+now() { date +%s.%N; }
+
+# One single-threaded worker, on one core.
+start="$(now)"
+taskset -c 0 "$optimize" search "${search[@]}" --storage "$one" --name t --out "$work/one" >/dev/null 2>"$work/one.err"
+single="$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')"
+
+# Two: the first creates the search, the second joins it at once; the search is complete when both exit.
+start="$(now)"
+taskset -c 0 "$optimize" search "${search[@]}" --storage "$two" --name t --out "$work/a" >/dev/null 2>"$work/a.err" &
+first=$!
+until grep -q "created search" "$work/a.err" 2>/dev/null; do sleep 0.05; done
+taskset -c 1 "$optimize" worker --storage "$two" --name t --threads 1 --out "$work/b" >/dev/null 2>"$work/b.err" &
+second=$!
+wait "$first" "$second"
+pair="$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')"
+
+ratio="$(awk -v a="$pair" -v b="$single" 'BEGIN { printf "%.3f", a / b }')"
+printf 'one worker, one core: %.1f s; two workers, one core each: %.1f s; ratio %s (%s trials of 2^20 java_lcg seeds)\n' \
+    "$single" "$pair" "$ratio" "$trials"
