@@ -18,13 +18,14 @@ command -v taskset >/dev/null || { echo "throughput: taskset (util-linux) is nee
 cluster="$(mktemp -d /tmp/optimize-throughput.XXXXXX)"
 work="$(mktemp -d /tmp/optimize-throughput-work.XXXXXX)"
 finish() {
-    Scripts/postgres/throwaway-cluster.sh stop "$cluster/pg" >/dev/null 2>&1 || true
+    Scripts/postgres/throwaway-cluster.sh stop "$cluster" >/dev/null 2>&1 || true
     rm -rf "$cluster" "$work"
 }
 trap finish EXIT
-Scripts/postgres/throwaway-cluster.sh start "$cluster/pg" >/dev/null 2>&1
-one="$(Scripts/postgres/throwaway-cluster.sh createdb "$cluster/pg" one 2>/dev/null)"
-two="$(Scripts/postgres/throwaway-cluster.sh createdb "$cluster/pg" two 2>/dev/null)"
+# The cluster's directory itself (made by mktemp, given to the server's user by the script).
+Scripts/postgres/throwaway-cluster.sh start "$cluster" >/dev/null
+one="$(Scripts/postgres/throwaway-cluster.sh createdb "$cluster" one)"
+two="$(Scripts/postgres/throwaway-cluster.sh createdb "$cluster" two)"
 search=(--draws "$PWD/Examples/planted-java_lcg.json" --prng java_lcg --seeds '3000000..<4048576'
         --trials "$trials" --seed 1 --threads 1 --no-metrics)
 

@@ -86,6 +86,7 @@ public final class SearchWorker {
         evaluator = TrialEvaluator(directory: directory, settings: search.settings, history: history, backend: backend)
         heartbeatDatabase = try DatabaseConnection(url: search.store.database.url, retrySeconds: lease)
         heartbeatDatabase.onRetry = search.store.database.onRetry
+        heartbeatDatabase.statementSeconds = min(30, lease / 4)
     }
 
     /// Runs trials until the search has all of its trials finished, or `shouldStop` says to stop
@@ -196,6 +197,8 @@ final class Heartbeat: @unchecked Sendable {
     private var stopped = false
     private var isLost = false
     private var thread: Thread?
+    /// Signalled when the thread has returned: no heartbeat is in flight after ``stop()``.
+    private let exited = DispatchSemaphore(value: 0)
 
     init(store: DatabaseStudyStore, trial: Int, worker: WorkerIdentity, lease: Double) {
         self.store = store
@@ -211,6 +214,7 @@ final class Heartbeat: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            defer { exited.signal() }
             while true {
                 state.lock()
                 if !stopped { _ = state.wait(until: Date().addingTimeInterval(lease / 4)) }
@@ -228,10 +232,13 @@ final class Heartbeat: @unchecked Sendable {
         thread.start()
     }
 
+    /// Stops the heartbeats and waits for one in flight, so that a release or a tell after it
+    /// is not undone by a late renewal.
     func stop() {
         state.lock()
         stopped = true
         state.broadcast()
         state.unlock()
+        if thread != nil { exited.wait() }
     }
 }

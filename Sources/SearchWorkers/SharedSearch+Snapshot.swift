@@ -39,7 +39,7 @@ extension SharedSearch {
         if let current = running.first {
             var progress = snapshot.live ?? RunSnapshot.Live()
             progress.currentTrial = current.trial.number
-            progress.currentSeconds = Date().timeIntervalSince(current.trial.askedAt)
+            progress.currentSeconds = current.secondsSinceAsked
             snapshot.live = progress
         }
         return snapshot

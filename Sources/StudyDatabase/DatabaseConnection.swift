@@ -26,6 +26,11 @@ public final class DatabaseConnection: @unchecked Sendable {
     public let url: StorageURL
     /// How long an operation keeps retrying a lost connection before `databaseUnreachable`.
     public var retrySeconds: Double
+    /// Seconds a statement may take before the connection is taken for lost: a server that went
+    /// away without closing the connection (a machine or network gone), or a driver that never
+    /// completes a statement on a dead connection, must not stall a worker for ever. A heartbeat's
+    /// connection uses a quarter lease, so that a dead connection is replaced within the lease.
+    public var statementSeconds: Double = 30
     /// Called before each retry, with the error and the wait: workers log it.
     public var onRetry: (@Sendable (String, Double) -> Void)?
 
@@ -97,10 +102,8 @@ public final class DatabaseConnection: @unchecked Sendable {
         let connection: PostgresConnection
         let logger: Logger
 
-        /// Seconds a statement may take before the connection is taken for lost: a server that
-        /// went away without closing the connection (a machine or network gone), or a driver that
-        /// never completes a statement on a dead connection, must not stall a worker for ever.
-        static let statementTimeout: Double = 30
+        /// Seconds a statement may take before the connection is taken for lost (``DatabaseConnection/statementSeconds``).
+        let statementTimeout: Double
 
         /// Runs one statement and collects its rows.
         @discardableResult
@@ -111,9 +114,9 @@ public final class DatabaseConnection: @unchecked Sendable {
                 result.set(outcome)
                 done.signal()
             }
-            guard done.wait(timeout: .now() + Self.statementTimeout) == .success else {
+            guard done.wait(timeout: .now() + statementTimeout) == .success else {
                 DatabaseConnection.drop(connection)
-                throw TransientFailure(problem: "no answer to a statement in \(Int(Self.statementTimeout)) s")
+                throw TransientFailure(problem: "no answer to a statement in \(statementTimeout) s")
             }
             return try result.get()
         }
@@ -148,7 +151,7 @@ public final class DatabaseConnection: @unchecked Sendable {
                 if let open = connection, open.isClosed { connection = nil }
                 let current = try connection ?? connect()
                 connection = current
-                let session = Session(connection: current, logger: logger)
+                let session = Session(connection: current, logger: logger, statementTimeout: statementSeconds)
                 do {
                     try session.query("BEGIN")
                     let result = try body(session)
@@ -187,7 +190,8 @@ public final class DatabaseConnection: @unchecked Sendable {
     }
 
     /// Shutting down, starting up, connection failures, or the server asking for a retry.
-    static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "40001", "40P01", "08000", "08003", "08006"]
+    /// Too many connections (53300), too, once a worker has connected: others' readers come and go.
+    static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "40001", "40P01", "08000", "08003", "08006", "53300"]
 
     /// What an error of the driver or the network means. While connecting for the first time,
     /// nothing is transient: a wrong host or password is reported at once.
@@ -208,6 +212,9 @@ public final class DatabaseConnection: @unchecked Sendable {
                 case let state where Self.transientStates.contains(state) && !connecting:
                     // Shutting down, starting up, or asking for a retry.
                     return .transient(message)
+                case "57P03":
+                    return .final(InputError(.databaseUnreachable, source: server, problem: "the server is starting up or shutting down: \(message)",
+                                             fix: "wait for it to be up, then run the command again"))
                 case "3D000":
                     return .final(InputError(.databaseRefused, source: server,
                                              problem: "the server has no database \(url.database): \(message)",
@@ -224,6 +231,11 @@ public final class DatabaseConnection: @unchecked Sendable {
             default:
                 break
             }
+        }
+        // The server's answers that cannot be decoded are not optimize's tables: retrying will not help.
+        if let decoding = error as? PostgresDecodingError {
+            return .final(InputError(.databaseRefused, source: server, problem: "its tables do not hold what optimize writes (\(decoding.code))",
+                                     fix: "give a database whose optimize_* tables optimize made, or an empty one"))
         }
         if !connecting { return .transient(Self.describe(error)) }
         return .final(InputError(.databaseUnreachable, source: server,

@@ -12,7 +12,7 @@ import _OptimizeSupport
 ///   whose lease ran out (its worker stopped heart-beating; taken with `FOR UPDATE SKIP LOCKED`,
 ///   counted as another attempt and recorded as re-handed), else a new trial, numbered under a
 ///   row lock on the study, with the parameters the sampler proposes from every trial so far, the
-///   running ones as the constant liar sees them (``Study/PendingTrials``).
+///   running ones as the constant liar sees them (``Study/TPESampler/propose(trial:space:direction:history:pending:)``).
 /// - ``heartbeat(trial:worker:lease:)`` extends a lease; it fails once the trial was re-handed.
 /// - ``tell(trial:value:worker:record:attachment:)``, ``fail(trial:worker:record:)`` and
 ///   ``prune(trial:worker:record:)`` finish a running trial, only for the worker holding it; a
@@ -140,6 +140,8 @@ public final class DatabaseStudyStore: @unchecked Sendable {
         public var leaseExpires: Date?
         /// Whether a running trial's lease ran out (its worker stopped heart-beating).
         public var leaseExpired: Bool
+        /// Seconds since it was last handed out, on the server's clock.
+        public var secondsSinceAsked: Double
         public var record: String?
         public var attachment: [UInt8]?
     }
@@ -150,7 +152,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
         return try database.transaction { session in
             try session.query(PostgresQuery(unsafeSQL: """
                 SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                       coalesce(lease_expires < now(), false), attempts, asked, finished, \(columns)
+                       coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, \(columns)
                 FROM optimize_trials WHERE study = $1 ORDER BY number
                 """, binds: bindings(name))).rows.map { row in try Self.trialRow(row, space: definition.space, source: source) }
         }
@@ -174,8 +176,10 @@ public final class DatabaseStudyStore: @unchecked Sendable {
     }
 
     static func trialRow(_ row: PostgresRow, space: SearchSpace, source: String) throws -> TrialRow {
-        let (number, parametersText, stateName, value, step, worker, host, pid, leaseExpires, expired, attempts, asked, finished, record, attachment)
-            = try row.decode((Int, String, String, Double?, Int?, String?, String?, Int?, Date?, Bool, Int, Date, Date?, String?, ByteBuffer?).self)
+        let (number, parametersText, stateName, value, step, worker, host, pid, leaseExpires, expired, attempts, asked, finished, age,
+             record, attachment)
+            = try row.decode((Int, String, String, Double?, Int?, String?, String?, Int?, Date?, Bool, Int, Date, Date?, Double,
+                              String?, ByteBuffer?).self)
         let parameters = try decodeParameters(parametersText, space: space, source: "\(source): trial \(number)")
         let state: TrialRecord.State
         switch stateName {
@@ -188,7 +192,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
         let trial = TrialRecord(number: number, parameters: parameters, state: state, askedAt: asked, finishedAt: finished,
                                 owner: owner, attempts: attempts)
         return TrialRow(trial: trial, worker: worker, leaseExpires: leaseExpires, leaseExpired: state == .running && expired,
-                        record: record, attachment: attachment.map { Array($0.readableBytesView) })
+                        secondsSinceAsked: age, record: record, attachment: attachment.map { Array($0.readableBytesView) })
     }
 
     static func decodeParameters(_ text: String, space: SearchSpace, source: String) throws(InputError) -> [String: ParameterValue] {
@@ -245,7 +249,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
                 let (number, previous) = try row.decode((Int, String?).self)
                 try session.query("""
                     UPDATE optimize_trials SET worker = \(worker.name), host = \(worker.owner.host), pid = \(Int(worker.owner.processID)),
-                        lease_expires = now() + \(leaseText)::interval, attempts = attempts + 1
+                        lease_expires = now() + \(leaseText)::interval, attempts = attempts + 1, asked = now()
                     WHERE study = \(name) AND number = \(number)
                     """)
                 try recordEvent(session, number, "rehanded", worker: worker.name, detail: "lease of \(previous ?? "an unknown worker") ran out")
@@ -255,15 +259,19 @@ public final class DatabaseStudyStore: @unchecked Sendable {
             try session.query("SELECT name FROM optimize_studies WHERE name = \(name) FOR UPDATE")
             let trials = try session.query(PostgresQuery(unsafeSQL: """
                 SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                       coalesce(lease_expires < now(), false), attempts, asked, finished, NULL::text, NULL::bytea
+                       coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, NULL::text, NULL::bytea
                 FROM optimize_trials WHERE study = $1 ORDER BY number
                 """, binds: bindings(name))).rows.map { try Self.trialRow($0, space: definition.space, source: source).trial }
             if let limit, trials.count >= limit {
-                return trials.contains { $0.state == .running } ? .wait : .finished
+                // Only a leased trial can come back to a worker; one asked without a lease is its asker's.
+                let leased = try session.query("""
+                    SELECT count(*) FROM optimize_trials WHERE study = \(name) AND state = 'running' AND lease_expires IS NOT NULL
+                    """).rows.first?.decode(Int.self) ?? 0
+                return leased > 0 ? .wait : .finished
             }
             let number = trials.count
             let parameters = sampler.propose(trial: number, space: definition.space, direction: definition.direction,
-                                             history: PendingTrials.constantLiar(trials))
+                                             history: trials, pending: trials.filter { $0.state == .running })
             try session.query("""
                 INSERT INTO optimize_trials (study, number, parameters, state, worker, host, pid, lease_expires)
                 VALUES (\(name), \(number), \(encodeParameters(parameters)), 'running', \(worker.name), \(worker.owner.host),
@@ -277,7 +285,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
     private func trial(_ number: Int, _ session: DatabaseConnection.Session) throws -> TrialRecord {
         guard let row = try session.query(PostgresQuery(unsafeSQL: """
             SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                   coalesce(lease_expires < now(), false), attempts, asked, finished, NULL::text, NULL::bytea
+                   coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, NULL::text, NULL::bytea
             FROM optimize_trials WHERE study = $1 AND number = $2
             """, binds: bindings(name, number))).rows.first else {
             throw InputError(.unknownTrial, source: "\(source): trial \(number)", problem: "no such trial", fix: "give a trial number the study handed out")
@@ -359,16 +367,17 @@ public final class DatabaseStudyStore: @unchecked Sendable {
                                  fix: "give the number `optimize ask` printed")
             }
             let (current, holder, currentValue, currentRecord) = try row.decode((String, String?, Double?, String?).self)
-            if current != "running" {
-                // The same finish again, from the same worker: its first commit's reply was lost.
-                if let worker, holder == worker.name, current == state, currentValue == value, currentRecord == record { return }
-                throw InputError(.finishedTrial, source: place, problem: "it is already \(current)",
-                                 fix: "tell each trial once; ask for a new trial to evaluate more")
-            }
+            // Another worker holds it, or finished it: this worker's lease ran out meanwhile.
             if let worker, holder != worker.name {
                 throw InputError(.leaseLost, source: place,
                                  problem: "it was handed to \(holder ?? "another worker") after \(worker.name)'s lease ran out",
                                  fix: "nothing: the other worker's result is the one recorded; keep heart-beating within the lease")
+            }
+            if current != "running" {
+                // The same finish again: its first commit's reply was lost, and the transaction retried.
+                if current == state, currentValue == value, currentRecord == record { return }
+                throw InputError(.finishedTrial, source: place, problem: "it is already \(current)",
+                                 fix: "tell each trial once; ask for a new trial to evaluate more")
             }
             try session.query("""
                 UPDATE optimize_trials SET state = \(state), value = \(value), step = \(step), record = \(record),

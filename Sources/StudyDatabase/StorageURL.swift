@@ -81,10 +81,13 @@ public struct StorageURL: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    /// `text` with any password replaced, for messages.
+    /// `text` with any password replaced, for messages: everything between the user's `:` and
+    /// the last `@` of the authority, whether or not the rest parses (a password may hold `/`, `#`).
     static func redacted(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.password != nil else { return text }
-        components.password = "***"
-        return components.string ?? text
+        guard let schemeEnd = text.range(of: "://"), let at = text.range(of: "@", options: .backwards),
+              at.lowerBound > schemeEnd.upperBound else { return text }
+        let userInfo = text[schemeEnd.upperBound..<at.lowerBound]
+        guard let colon = userInfo.firstIndex(of: ":") else { return text }
+        return String(text[..<text.index(after: colon)]) + "***" + String(text[at.lowerBound...])
     }
 }

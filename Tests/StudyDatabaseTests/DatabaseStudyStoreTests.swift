@@ -85,7 +85,9 @@ struct DatabaseStudyStoreTests {
         do { try store.tell(trial: trial.number, value: 5, worker: first) } catch { #expect(error.kind == .leaseLost) }
         try store.tell(trial: trial.number, value: 3, worker: second)
         try store.tell(trial: trial.number, value: 3, worker: second)  // a retry after a lost reply: accepted, not counted twice
-        do { try store.tell(trial: trial.number, value: 4, worker: second) } catch { #expect(error.kind == .finishedTrial) }
+        do { try store.tell(trial: trial.number, value: 4, worker: second); Issue.record("told twice") } catch { #expect(error.kind == .finishedTrial) }
+        // The first worker, back after its lease ran out, finds the trial finished by the other: its lease was lost.
+        do { try store.tell(trial: trial.number, value: 5, worker: first); Issue.record("a lost lease told") } catch { #expect(error.kind == .leaseLost) }
         guard case .finished = try store.ask(worker: first, lease: 60, limit: 1) else { Issue.record("not finished"); return }
         let rows = try store.rows()
         #expect(rows.count == 1 && rows[0].trial.value == 3 && rows[0].worker == second.name)
@@ -128,6 +130,13 @@ struct DatabaseStudyStoreTests {
         for text in ["mysql://u@h/d", "postgresql://h/d", "postgresql://u@h", "postgresql://u@h/d?sslmode=require", "not a url"] {
             do { _ = try StorageURL.parse(text, source: "--storage"); Issue.record("accepted \(text)") } catch {
                 #expect(error.kind == .invalidStorageURL && error.source == "--storage")
+            }
+        }
+        // A password is never shown, even in a URL that does not parse.
+        for text in ["postgresql://u:pa/ss@h/db", "postgresql://u:12/x@h/db", "mysql://u:pa#ss@h/db"] {
+            do { _ = try StorageURL.parse(text, source: "--storage"); Issue.record("accepted \(text)") } catch {
+                #expect(!error.description.contains("pa/ss") && !error.description.contains("12/x") && !error.description.contains("pa#ss"),
+                        "\(error)")
             }
         }
         var wrong = good

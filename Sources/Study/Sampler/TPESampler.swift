@@ -116,9 +116,15 @@ public struct TPESampler: Sendable {
     ///   - direction: whether smaller or larger values are better.
     ///   - history: the study's trials; complete and pruned ones are observations, failed and
     ///     running ones are ignored. Their order does not matter.
+    ///   - pending: trials that other workers are evaluating (a study shared by several). The
+    ///     constant liar: each joins the bad group as if it had the worst outcome, so that the
+    ///     proposal moves away from parameters already being evaluated, rather than every worker
+    ///     getting the same proposal from the same evidence. They count neither toward the startup
+    ///     trials nor toward the good set's size, so with none the proposal is unchanged.
     /// - Returns: a value for every parameter of `space`.
     public func propose(
-        trial: Int, space: SearchSpace, direction: Direction, history: some Sequence<TrialRecord>
+        trial: Int, space: SearchSpace, direction: Direction, history: some Sequence<TrialRecord>,
+        pending: [TrialRecord] = []
     ) -> [String: ParameterValue] {
         var random = TrialRandomness.generator(seed: seed, trial: trial)
         var proposal: [String: ParameterValue] = [:]
@@ -158,7 +164,9 @@ public struct TPESampler: Sendable {
             return proposal
         }
 
-        let (below, above) = split(finished, direction: direction)
+        let (below, observedAbove) = split(finished, direction: direction)
+        let lies = pending.filter { record in dimensions.allSatisfy { record.parameters[$0.parameter.name] != nil } }
+        let above = lies.isEmpty ? observedAbove : (observedAbove + lies).sorted { $0.number < $1.number }
         func observations(_ records: [TrialRecord]) -> [[Double]] {
             records.map { record in dimensions.map { $0.coordinate(of: record.parameters[$0.parameter.name]!) ?? 0 } }
         }
