@@ -3,15 +3,17 @@
 # one core each (taskset, --threads 1), over the time one single-threaded worker takes for the
 # same search, on a throw-away PostgreSQL cluster (Scripts/postgres/throwaway-cluster.sh).
 #
-#   Scripts/several-machines/throughput.sh [OPTIMIZE] [TRIALS]
+#   Scripts/several-machines/throughput.sh [OPTIMIZE] [TRIALS] [SEEDS]
 #
 # OPTIMIZE defaults to .build/release/optimize (build it with `swift build -c release`); TRIALS
-# to 40. The search is the README's example (java_lcg, 2^20 seeds per trial). Prints both times
-# and their ratio; the README's figure comes from this script.
+# to 40; SEEDS, each trial's seed range, to 3000000..<4048576 (2^20). The search is the README's
+# example history (java_lcg). Prints both times and their ratio; the README's figure comes from
+# this script.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 optimize="$(realpath "${1:-.build/release/optimize}")"
 trials="${2:-40}"
+seeds="${3:-3000000..<4048576}"
 [ -x "$optimize" ] || { echo "throughput: no optimize at $optimize (swift build -c release)" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "throughput: taskset (util-linux) is needed to give each worker one core" >&2; exit 1; }
 
@@ -26,7 +28,7 @@ trap finish EXIT
 Scripts/postgres/throwaway-cluster.sh start "$cluster" >/dev/null
 one="$(Scripts/postgres/throwaway-cluster.sh createdb "$cluster" one)"
 two="$(Scripts/postgres/throwaway-cluster.sh createdb "$cluster" two)"
-search=(--draws "$PWD/Examples/planted-java_lcg.json" --prng java_lcg --seeds '3000000..<4048576'
+search=(--draws "$PWD/Examples/planted-java_lcg.json" --prng java_lcg --seeds "$seeds"
         --trials "$trials" --seed 1 --threads 1 --no-metrics)
 
 now() { date +%s.%N; }
@@ -47,5 +49,5 @@ wait "$first" "$second"
 pair="$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')"
 
 ratio="$(awk -v a="$pair" -v b="$single" 'BEGIN { printf "%.3f", a / b }')"
-printf 'one worker, one core: %.1f s; two workers, one core each: %.1f s; ratio %s (%s trials of 2^20 java_lcg seeds)\n' \
-    "$single" "$pair" "$ratio" "$trials"
+printf 'one worker, one core: %.1f s; two workers, one core each: %.1f s; ratio %s (%s trials of seeds %s, java_lcg)\n' \
+    "$single" "$pair" "$ratio" "$trials" "$seeds"

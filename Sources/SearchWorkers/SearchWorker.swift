@@ -128,7 +128,10 @@ public final class SearchWorker {
             let outcome: TrialOutcome?
             do {
                 outcome = try evaluator.evaluate(number, parameters,
-                                                 onChunk: { observer(.sieveProgress(trial: number, progress: $0)) },
+                                                 onChunk: { chunk in
+                                                     heartbeat.report(chunk, since: started)
+                                                     observer(.sieveProgress(trial: number, progress: chunk))
+                                                 },
                                                  shouldStop: { shouldStop() || heartbeat.lost })
             } catch {
                 heartbeat.stop()
@@ -212,6 +215,19 @@ final class Heartbeat: @unchecked Sendable {
         return isLost
     }
 
+    /// The trial's progress for the next heartbeat: `{"seeds_swept", "seeds_total", "seeds_per_second"}`.
+    private var progress: String?
+
+    func report(_ chunk: SieveSweep.Progress, since started: Date) {
+        let seconds = Date().timeIntervalSince(started)
+        let rate = seconds > 0 ? Double(chunk.seedsSweptThisRun) / seconds : 0
+        let text = JSONValue.object([
+            ("seeds_swept", .string(String(chunk.seedsSwept))), ("seeds_total", .string(String(chunk.seedsTotal))),
+            ("seeds_per_second", .double(rate)),
+        ]).text
+        state.lock(); progress = text; state.unlock()
+    }
+
     func start() {
         let thread = Thread { [self] in
             defer { exited.signal() }
@@ -222,7 +238,8 @@ final class Heartbeat: @unchecked Sendable {
                 state.unlock()
                 if done { return }
                 // A database that is away is retried by the connection; a refusal means the lease is gone.
-                if let held = try? store.heartbeat(trial: trial, worker: worker, lease: lease), !held {
+                state.lock(); let report = progress; state.unlock()
+                if let held = try? store.heartbeat(trial: trial, worker: worker, lease: lease, progress: report), !held {
                     state.lock(); isLost = true; state.unlock()
                     return
                 }

@@ -40,6 +40,11 @@ extension SharedSearch {
             var progress = snapshot.live ?? RunSnapshot.Live()
             progress.currentTrial = current.trial.number
             progress.currentSeconds = current.secondsSinceAsked
+            if let text = current.progress, let json = try? JSONReader.parse(Array(text.utf8)) {
+                progress.seedsSwept = json["seeds_swept"]?.string.flatMap(Double.init)
+                progress.seedsTotal = json["seeds_total"]?.string.flatMap(Double.init)
+                progress.seedsPerSecond = json["seeds_per_second"]?.number
+            }
             snapshot.live = progress
         }
         return snapshot

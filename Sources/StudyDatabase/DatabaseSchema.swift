@@ -14,7 +14,8 @@ import _OptimizeSupport
 ///   its attributes (a search's settings, as `run.json` holds them), and when it was made.
 /// - `optimize_trials`: one row per trial: its parameters, state and value; the worker holding it
 ///   and its lease's end (the server's clock); how many times it was handed out; its record (a
-///   search's trial record) and a small attachment (a search's survivors, when small).
+///   search's trial record) and a small attachment (a search's survivors, when small); and, while
+///   it runs, its progress as its worker's last heartbeat reported it (a search's seeds swept).
 /// - `optimize_trial_events`: every hand-out, re-hand-out and finish, with the worker: the audit
 ///   trail of which machine did what.
 public enum DatabaseSchema {
@@ -55,6 +56,7 @@ public enum DatabaseSchema {
                 finished timestamptz,
                 record text,
                 attachment bytea,
+                progress text,
                 PRIMARY KEY (study, number))
             """,
             "CREATE INDEX optimize_trials_running ON optimize_trials (study, lease_expires) WHERE state = 'running'",

@@ -142,6 +142,8 @@ public final class DatabaseStudyStore: @unchecked Sendable {
         public var leaseExpired: Bool
         /// Seconds since it was last handed out, on the server's clock.
         public var secondsSinceAsked: Double
+        /// What the worker's last heartbeat reported of a running trial (a search's: seeds swept).
+        public var progress: String?
         public var record: String?
         public var attachment: [UInt8]?
     }
@@ -152,7 +154,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
         return try database.transaction { session in
             try session.query(PostgresQuery(unsafeSQL: """
                 SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                       coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, \(columns)
+                       coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, progress, \(columns)
                 FROM optimize_trials WHERE study = $1 ORDER BY number
                 """, binds: bindings(name))).rows.map { row in try Self.trialRow(row, space: definition.space, source: source) }
         }
@@ -177,9 +179,9 @@ public final class DatabaseStudyStore: @unchecked Sendable {
 
     static func trialRow(_ row: PostgresRow, space: SearchSpace, source: String) throws -> TrialRow {
         let (number, parametersText, stateName, value, step, worker, host, pid, leaseExpires, expired, attempts, asked, finished, age,
-             record, attachment)
+             progress, record, attachment)
             = try row.decode((Int, String, String, Double?, Int?, String?, String?, Int?, Date?, Bool, Int, Date, Date?, Double,
-                              String?, ByteBuffer?).self)
+                              String?, String?, ByteBuffer?).self)
         let parameters = try decodeParameters(parametersText, space: space, source: "\(source): trial \(number)")
         let state: TrialRecord.State
         switch stateName {
@@ -192,7 +194,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
         let trial = TrialRecord(number: number, parameters: parameters, state: state, askedAt: asked, finishedAt: finished,
                                 owner: owner, attempts: attempts)
         return TrialRow(trial: trial, worker: worker, leaseExpires: leaseExpires, leaseExpired: state == .running && expired,
-                        secondsSinceAsked: age, record: record, attachment: attachment.map { Array($0.readableBytesView) })
+                        secondsSinceAsked: age, progress: progress, record: record, attachment: attachment.map { Array($0.readableBytesView) })
     }
 
     static func decodeParameters(_ text: String, space: SearchSpace, source: String) throws(InputError) -> [String: ParameterValue] {
@@ -259,7 +261,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
             try session.query("SELECT name FROM optimize_studies WHERE name = \(name) FOR UPDATE")
             let trials = try session.query(PostgresQuery(unsafeSQL: """
                 SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                       coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, NULL::text, NULL::bytea
+                       coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, progress, NULL::text, NULL::bytea
                 FROM optimize_trials WHERE study = $1 ORDER BY number
                 """, binds: bindings(name))).rows.map { try Self.trialRow($0, space: definition.space, source: source).trial }
             if let limit, trials.count >= limit {
@@ -285,7 +287,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
     private func trial(_ number: Int, _ session: DatabaseConnection.Session) throws -> TrialRecord {
         guard let row = try session.query(PostgresQuery(unsafeSQL: """
             SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                   coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, NULL::text, NULL::bytea
+                   coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, progress, NULL::text, NULL::bytea
             FROM optimize_trials WHERE study = $1 AND number = $2
             """, binds: bindings(name, number))).rows.first else {
             throw InputError(.unknownTrial, source: "\(source): trial \(number)", problem: "no such trial", fix: "give a trial number the study handed out")
@@ -301,13 +303,15 @@ public final class DatabaseStudyStore: @unchecked Sendable {
 
     // MARK: - Heartbeat and finish
 
-    /// Extends `worker`'s lease on a running trial by `lease` seconds from now.
+    /// Extends `worker`'s lease on a running trial by `lease` seconds from now, and records its
+    /// `progress` when given.
     ///
     /// - Returns: `false` when the worker no longer holds the trial (it was re-handed or finished).
-    public func heartbeat(trial number: Int, worker: WorkerIdentity, lease: Double) throws(InputError) -> Bool {
+    public func heartbeat(trial number: Int, worker: WorkerIdentity, lease: Double, progress: String? = nil) throws(InputError) -> Bool {
         try database.transaction { session in
             let updated = try session.query("""
-                UPDATE optimize_trials SET lease_expires = now() + \(String(format: "%.3f seconds", lease))::interval
+                UPDATE optimize_trials SET lease_expires = now() + \(String(format: "%.3f seconds", lease))::interval,
+                    progress = coalesce(\(progress), progress)
                 WHERE study = \(name) AND number = \(number) AND state = 'running' AND worker = \(worker.name)
                 """).metadata.rows ?? 0
             return updated == 1
@@ -381,7 +385,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
             }
             try session.query("""
                 UPDATE optimize_trials SET state = \(state), value = \(value), step = \(step), record = \(record),
-                    attachment = \(bytes), finished = now(), lease_expires = NULL
+                    attachment = \(bytes), finished = now(), lease_expires = NULL, progress = NULL
                 WHERE study = \(name) AND number = \(number)
                 """)
             try recordEvent(session, number, state, worker: worker?.name ?? holder, detail: nil)

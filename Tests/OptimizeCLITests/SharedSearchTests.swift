@@ -42,6 +42,10 @@ struct SharedSearchTests {
         let victim = try Optimize.start(["worker"] + common + ["--out", "w2"], in: scratch, errors: scratch.appendingPathComponent("w2.err"))
         let third = try Optimize.start(["worker"] + common + ["--out", "w3"], in: scratch, errors: scratch.appendingPathComponent("w3.err"))
         #expect(Self.wait(for: " starts: ", in: scratch.appendingPathComponent("w2.err"), seconds: 60))
+        // Seen from a reader meanwhile: a live search, its trial in progress as the heartbeats report it.
+        Thread.sleep(forTimeInterval: 1)
+        let watching = try Optimize.run(["monitor", "--once", "--storage", url, "--name", "daily"], in: scratch)
+        #expect(watching.status == 0 && watching.stdout.contains("#daily"), "\(watching.stdout)\(watching.stderr)")
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         first.waitUntilExit()
