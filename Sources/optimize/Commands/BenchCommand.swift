@@ -46,9 +46,6 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Measure brute force: no low-bit class pruning (which skips most seeds of W2, W3 and W5 on either backend).")
     var noPrune = false
 
-    @Option(help: "Threads for the sieve on the CPU (default: every core).")
-    var threads: Int?
-
     @Flag(help: "Run the selected trial workloads (all by default) at 1 thread and at every core, and report the ratio.")
     var scaling = false
 
@@ -86,7 +83,7 @@ struct BenchCommand: ParsableCommand {
             throw InputError(.invalidOption, source: "--run-id", problem: "'\(runID)' is empty or holds '/'",
                              fix: "give a run id without '/', such as soak-20261202")
         }
-        let cpuThreads = max(1, self.threads ?? CPUKernel.defaultThreadCount)
+        let cpuThreads = max(1, backendOptions.threads ?? CPUKernel.defaultThreadCount)
         var seedCount: UInt64?
         if let seeds {
             seedCount = try parseUnsignedInteger(seeds, option: "--seeds")
