@@ -93,6 +93,26 @@ struct SharedSearchTests {
         }
     }
 
+    @Test("Ctrl-C stops a worker with 130 and releases its trial: the next worker takes it at once, not after the lease")
+    func interruptReleases() throws {
+        let url = try PostgresTestServer.database("interrupt")
+        let scratch = try Optimize.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let errors = scratch.appendingPathComponent("w1.err")
+        let first = try Optimize.start(["search"] + Self.searchOptions(trials: 2) + ["--storage", url, "--name", "c", "--lease", "600", "--out", "w1"],
+                                       in: scratch, errors: errors)
+        #expect(Self.wait(for: "trial 0 starts", in: errors, seconds: 60))
+        kill(first.processIdentifier, SIGINT)
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 130, "\(try String(contentsOf: errors, encoding: .utf8))")
+        // With a 600 s lease, only the release lets this worker take trial 0 now.
+        let second = try Optimize.run(["worker", "--storage", url, "--name", "c", "--out", "w2"], in: scratch)
+        #expect(second.status == 0, "\(second.stderr)")
+        let search = try SharedSearch.open(database: try DatabaseConnection(url: try StorageURL.parse(url, source: "test")), name: "c")
+        let events = try search.store.events().filter { $0.trial == 0 }.map(\.event)
+        #expect(events == ["asked", "released", "rehanded", "complete"], "\(events)")
+    }
+
     @Test("the database restarting mid-search: the workers retry, continue, and tell each trial once")
     func databaseRestart() throws {
         let cluster = try PostgresTestServer.PrivateCluster()

@@ -128,7 +128,7 @@ struct SearchCommand: ParsableCommand {
                 options.storage = storage
                 options.backendOptions = backendOptions
                 options.json = json
-                try WorkerSession.run(search, history: loaded, options: options)
+                try WorkerSession.run(search, history: loaded, options: options, stop: stop)
                 return
             }
             if name != nil {

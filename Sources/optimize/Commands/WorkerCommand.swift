@@ -26,6 +26,7 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let stop = SignalStop()
             let database = try shared.connect()
             let search = try SharedSearch.open(database: database, name: shared.name)
             let settings = search.settings
@@ -37,7 +38,7 @@ struct WorkerCommand: ParsableCommand {
                 throw InputError(.unreadableFile, source: path, problem: "the search's draw history cannot be read here (\(error.problem))",
                                  fix: "give this machine's copy with --draws FILE")
             }
-            try WorkerSession.run(search, history: history, options: shared)
+            try WorkerSession.run(search, history: history, options: shared, stop: stop)
         }
     }
 }
@@ -78,8 +79,7 @@ struct WorkerOptions: ParsableArguments {
 /// Runs a worker with progress on standard error and prints the search's result: shared by
 /// `worker` and `search --storage`.
 enum WorkerSession {
-    static func run(_ search: SharedSearch, history: DrawHistory, options: WorkerOptions) throws {
-        let stop = SignalStop()
+    static func run(_ search: SharedSearch, history: DrawHistory, options: WorkerOptions, stop: SignalStop) throws {
         let selection = try options.backendOptions.select()
         let worker = try SearchWorker(search: search, directory: options.out, history: history, backend: selection.backend,
                                       lease: options.lease)
