@@ -90,7 +90,7 @@ public final class SharedSearch {
     public func trials(files: Bool = false) throws(InputError) -> [Trial] {
         let decoder = RunFileCoding.decoder(bounds: settings.bounds)
         var trials: [Trial] = []
-        for var row in try store.rows(records: true) {
+        for row in try store.rows(records: true, attachments: files) {
             var record: SharedTrialRecord?
             if let text = row.record {
                 let source = "\(source): trial \(row.trial.number): record"
@@ -99,7 +99,6 @@ public final class SharedSearch {
                 }
                 record = try decoder.decode(SharedTrialRecord.self, from: json, source: source, kind: .damagedOutputDirectory)
             }
-            if !files { row.attachment = nil }
             trials.append(Trial(row: row, record: record))
         }
         return trials

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 import _OptimizeSupport
 
 /// One connection to the study database, used synchronously, that survives the server going away.
@@ -39,7 +40,8 @@ public final class DatabaseConnection: @unchecked Sendable {
     private var reconnecting = false
     private let logger: Logger
     private let lock = NSLock()
-    private static let connectionIDs = ManagedCounter()
+    /// Connection numbers for the driver's logs.
+    private static let connectionIDs = Atomic<Int>(0)
 
     /// Connects to `url`.
     ///
@@ -78,7 +80,7 @@ public final class DatabaseConnection: @unchecked Sendable {
         configuration.options.connectTimeout = .seconds(Int64(url.connectTimeout))
         let future = PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-            id: Self.connectionIDs.next(), logger: logger)
+            id: Self.connectionIDs.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger)
         do {
             return try future.wait()
         } catch {
@@ -255,15 +257,4 @@ public final class DatabaseConnection: @unchecked Sendable {
 /// A reconnection that failed in a way worth retrying.
 struct TransientFailure: Error {
     let problem: String
-}
-
-/// Connection numbers for the driver's logs.
-final class ManagedCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func next() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        value += 1
-        return value
-    }
 }

@@ -42,9 +42,14 @@ public final class DatabaseStudyStore: @unchecked Sendable {
     /// Opens the study `name`.
     ///
     /// - Throws: ``InputError``: `unknownStudy`, or the database's kinds.
-    public init(opening name: String, database: DatabaseConnection) throws(InputError) {
+    public convenience init(opening name: String, database: DatabaseConnection) throws(InputError) {
         try Self.checkName(name)
         try DatabaseSchema.migrate(database, upgrade: false)
+        try self.init(loading: name, database: database)
+    }
+
+    /// Reads the study `name` from a database whose schema is checked.
+    private init(loading name: String, database: DatabaseConnection) throws(InputError) {
         let row = try database.transaction { session in
             try session.query("SELECT definition, attributes FROM optimize_studies WHERE name = \(name)").rows.first
                 .map { try $0.decode((String, String).self) }
@@ -103,7 +108,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
                 """).metadata.rows ?? 0
             return inserted == 1
         }
-        let store = try DatabaseStudyStore(opening: name, database: database)
+        let store = try DatabaseStudyStore(loading: name, database: database)
         if !created {
             var differences: [String] = []
             if store.definition.space != definition.space { differences.append("search space") }
@@ -148,16 +153,30 @@ public final class DatabaseStudyStore: @unchecked Sendable {
         public var attachment: [UInt8]?
     }
 
-    /// Every trial, by number; with `records`, their records and attachments too.
-    public func rows(records: Bool = false) throws(InputError) -> [TrialRow] {
-        let columns = records ? "record, attachment" : "NULL::text, NULL::bytea"
-        return try database.transaction { session in
-            try session.query(PostgresQuery(unsafeSQL: """
-                SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                       coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, progress, \(columns)
-                FROM optimize_trials WHERE study = $1 ORDER BY number
-                """, binds: bindings(name))).rows.map { row in try Self.trialRow(row, space: definition.space, source: source) }
-        }
+    /// Every trial, by number; with `records`, their records too, and with `attachments`, their
+    /// attachments (up to 4 MiB each: fetched only by the readers that write them out).
+    public func rows(records: Bool = false, attachments: Bool = false) throws(InputError) -> [TrialRow] {
+        try database.transaction { session in try trialRows(session, records: records, attachments: attachments) }
+    }
+
+    /// The columns ``trialRow(_:space:source:)`` decodes, in its order, with the record and the
+    /// attachment selected or `NULL`.
+    private static func trialColumns(records: Bool, attachments: Bool) -> String {
+        """
+        number, parameters, state, value, step, worker, host, pid, lease_expires, coalesce(lease_expires < now(), false),
+        attempts, asked, finished, extract(epoch FROM now() - asked)::float8, progress,
+        \(records ? "record" : "NULL::text"), \(attachments ? "attachment" : "NULL::bytea")
+        """
+    }
+
+    /// The study's trials (all of them, or trial `number`), by number, within a transaction.
+    private func trialRows(_ session: DatabaseConnection.Session, number: Int? = nil, records: Bool = false,
+                           attachments: Bool = false) throws -> [TrialRow] {
+        let columns = Self.trialColumns(records: records, attachments: attachments)
+        let query = number.map { PostgresQuery(unsafeSQL: "SELECT \(columns) FROM optimize_trials WHERE study = $1 AND number = $2",
+                                               binds: bindings(name, $0)) }
+            ?? PostgresQuery(unsafeSQL: "SELECT \(columns) FROM optimize_trials WHERE study = $1 ORDER BY number", binds: bindings(name))
+        return try session.query(query).rows.map { row in try Self.trialRow(row, space: definition.space, source: source) }
     }
 
     /// The study's trials, as the file store's snapshot holds them.
@@ -259,11 +278,7 @@ public final class DatabaseStudyStore: @unchecked Sendable {
             }
             // 3. A new trial, numbered under the study's row lock.
             try session.query("SELECT name FROM optimize_studies WHERE name = \(name) FOR UPDATE")
-            let trials = try session.query(PostgresQuery(unsafeSQL: """
-                SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                       coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, progress, NULL::text, NULL::bytea
-                FROM optimize_trials WHERE study = $1 ORDER BY number
-                """, binds: bindings(name))).rows.map { try Self.trialRow($0, space: definition.space, source: source).trial }
+            let trials = try trialRows(session).map(\.trial)
             if let limit, trials.count >= limit {
                 // Only a leased trial can come back to a worker; one asked without a lease is its asker's.
                 let leased = try session.query("""
@@ -285,14 +300,10 @@ public final class DatabaseStudyStore: @unchecked Sendable {
     }
 
     private func trial(_ number: Int, _ session: DatabaseConnection.Session) throws -> TrialRecord {
-        guard let row = try session.query(PostgresQuery(unsafeSQL: """
-            SELECT number, parameters, state, value, step, worker, host, pid, lease_expires,
-                   coalesce(lease_expires < now(), false), attempts, asked, finished, extract(epoch FROM now() - asked)::float8, progress, NULL::text, NULL::bytea
-            FROM optimize_trials WHERE study = $1 AND number = $2
-            """, binds: bindings(name, number))).rows.first else {
+        guard let row = try trialRows(session, number: number).first else {
             throw InputError(.unknownTrial, source: "\(source): trial \(number)", problem: "no such trial", fix: "give a trial number the study handed out")
         }
-        return try Self.trialRow(row, space: definition.space, source: source).trial
+        return row.trial
     }
 
     private func recordEvent(_ session: DatabaseConnection.Session, _ number: Int, _ event: String, worker: String?, detail: String?) throws {

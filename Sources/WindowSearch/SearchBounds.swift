@@ -453,15 +453,19 @@ public struct HistoryShape: Sendable, Hashable {
         for entry in history.entries {
             if let session = entry.session { counts[session, default: 0] += 1 }
         }
-        func rank(_ name: String) -> Int { name == "midday" ? 0 : name == "evening" ? 1 : 2 }
-        sessionCounts = counts.sorted { (rank($0.key), $0.key) < (rank($1.key), $1.key) }.map { ($0.key, $0.value) }
+        sessionCounts = Self.ordered(counts)
     }
 
     /// The shape `run.json` records (draws per session, by name).
     public init(runFile history: RunFile.History) {
         total = history.draws
+        sessionCounts = Self.ordered(history.sessions)
+    }
+
+    /// Sessions midday first, then evening, then the others by name.
+    private static func ordered(_ counts: [String: Int]) -> [(name: String, count: Int)] {
         func rank(_ name: String) -> Int { name == "midday" ? 0 : name == "evening" ? 1 : 2 }
-        sessionCounts = history.sessions.sorted { (rank($0.key), $0.key) < (rank($1.key), $1.key) }.map { ($0.key, $0.value) }
+        return counts.sorted { (rank($0.key), $0.key) < (rank($1.key), $1.key) }.map { ($0.key, $0.value) }
     }
 
     public static func == (lhs: HistoryShape, rhs: HistoryShape) -> Bool {

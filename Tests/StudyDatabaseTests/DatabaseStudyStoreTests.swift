@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import _PostgresTestServer
 @testable import StudyDatabase
@@ -154,16 +155,5 @@ struct DatabaseStudyStoreTests {
         do { _ = try DatabaseConnection(url: closed); Issue.record("connected to a closed port") } catch {
             #expect(error.kind == .databaseUnreachable)
         }
-    }
-}
-
-/// A lock around a value, for the concurrency test.
-final class Mutex<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock(); defer { lock.unlock() }
-        return body(&value)
     }
 }

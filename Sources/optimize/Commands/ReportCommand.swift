@@ -27,11 +27,9 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard let output = out ?? directory.map({ ($0 as NSString).appendingPathComponent("report.html") }) else {
-                if (try shared.search(directory: directory)) != nil {
-                    throw InputError(.invalidOption, source: "--out", problem: "missing with --storage",
-                                     fix: "give the page's file: --out FILE.html")
-                }
-                throw InputError(.invalidOption, source: "DIR", problem: "missing", fix: "give the directory to report on")
+                throw shared.name != nil
+                    ? InputError(.invalidOption, source: "--out", problem: "missing with --storage", fix: "give the page's file: --out FILE.html")
+                    : InputError(.invalidOption, source: "DIR", problem: "missing", fix: "give the directory to report on")
             }
             let page = try shared.withRun(directory: directory) { path, _ in
                 try ReportSource.document(for: path, champions: FilePath(champions.champions), metrics: try metrics.store())

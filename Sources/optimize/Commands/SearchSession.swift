@@ -32,15 +32,23 @@ enum SearchSession {
     }
 
     static func text(_ search: SearchRun) -> String {
-        let outcomes = search.outcomes
+        text(outcomes: search.outcomes, settings: search.settings, place: search.directory, run: search.directory)
+    }
+
+    /// The lines a finished search prints: its trials by state, then the best trial.
+    ///
+    /// - Parameters:
+    ///   - place: where the search is (a directory, or a database).
+    ///   - run: how the report commands name it (`DIR`, or `--storage URL --name NAME`).
+    static func text(outcomes: [TrialOutcome], settings: SearchSettings, place: String, run: String) -> String {
         let counts = TrialState.allCases.map { state in "\(outcomes.filter { $0.state == state }.count) \(state.rawValue.lowercased())" }
-        var lines = ["search complete: \(outcomes.count) trials (\(counts.joined(separator: ", "))) in \(search.directory)"]
-        guard let best = search.best else {
-            lines.append("no trial completed: see `optimize summarize \(search.directory)`")
+        var lines = ["search complete: \(outcomes.count) trials (\(counts.joined(separator: ", "))) in \(place)"]
+        guard let best = SearchRun.best(of: outcomes) else {
+            lines.append("no trial completed: see `optimize summarize \(run)`")
             return lines.joined(separator: "\n")
         }
-        lines += describe(best, settings: search.settings)
-        lines.append("reports: optimize summarize \(search.directory); reference files: optimize export \(search.directory)")
+        lines += describe(best, settings: settings)
+        lines.append("reports: optimize summarize \(run); reference files: optimize export \(run)")
         return lines.joined(separator: "\n")
     }
 

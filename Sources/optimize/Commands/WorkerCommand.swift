@@ -100,10 +100,7 @@ enum WorkerSession {
             print(try best.map { try RunFileCoding.encoder.encode($0).text } ?? "null")
             return
         }
-        let counts = TrialState.allCases.map { state in "\(outcomes.filter { $0.state == state }.count) \(state.rawValue.lowercased())" }
-        var lines = ["search \(search.name) complete: \(outcomes.count) trials (\(counts.joined(separator: ", "))) in \(search.store.database.url)"]
-        if let best { lines += SearchSession.describe(best, settings: search.settings) }
-        lines.append("reports: optimize summarize --storage URL --name \(search.name)")
-        print(lines.joined(separator: "\n"))
+        print(SearchSession.text(outcomes: outcomes, settings: search.settings, place: search.source,
+                                 run: "--storage URL --name \(search.name)"))
     }
 }

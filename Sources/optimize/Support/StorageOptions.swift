@@ -49,12 +49,12 @@ struct SharedRunOptions: ParsableArguments {
         case (_?, nil):
             throw InputError(.invalidOption, source: "--name", problem: "missing: --storage names a database, not a search",
                              fix: "add --name NAME, the name given to `optimize search --storage URL --name NAME`")
-        case (let url?, let name?):
+        case (_?, let name?):
             if let directory {
                 throw InputError(.invalidOption, source: directory, problem: "a run directory given with --storage and --name",
                                  fix: "give either a run directory, or --storage URL --name NAME")
             }
-            let connection = try DatabaseConnection(url: url)
+            guard let connection = try storage.connect() else { return nil }
             return try SharedSearch.open(database: connection, name: name)
         }
     }
