@@ -7,8 +7,8 @@
 #
 # OPTIMIZE defaults to .build/release/optimize (build it with `swift build -c release`); TRIALS
 # to 40; SEEDS, each trial's seed range, to 3000000..<4048576 (2^20). The search is the README's
-# example history (java_lcg). Prints both times and their ratio; the README's figure comes from
-# this script.
+# example history (java_lcg). Prints both times and their ratio, and the seconds spent sieving in
+# each run; the README's figures come from this script.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 optimize="$(realpath "${1:-.build/release/optimize}")"
@@ -51,3 +51,12 @@ pair="$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')"
 ratio="$(awk -v a="$pair" -v b="$single" 'BEGIN { printf "%.3f", a / b }')"
 printf 'one worker, one core: %.1f s; two workers, one core each: %.1f s; ratio %s (%s trials of seeds %s, java_lcg)\n' \
     "$single" "$pair" "$ratio" "$trials" "$seeds"
+
+# Seconds of sieving, from the workers' "trial N complete in S s" lines: all trials, and the 10
+# startup trials, whose parameters depend on their numbers alone and so are the same in both runs.
+# Equal startup sums with unequal totals mean the pair drew other trials, not slower ones.
+sieving() {
+    awk '$1 == "trial" && $3 == "complete" && $4 == "in" { all += $5; if ($2 < 10) startup += $5 }
+         END { printf "%.1f s (startup trials 0-9: %.1f s)", all, startup }' "$@"
+}
+printf 'sieving: one worker %s; two workers %s\n' "$(sieving "$work/one.err")" "$(sieving "$work/a.err" "$work/b.err")"
