@@ -41,11 +41,15 @@ public struct CPUSieveBackend: SieveDispatchBackend {
     public var threads: Int
     /// Whether low-bit class pruning may skip seeds (``SievePlan/LowBitClasses``); exact either way.
     public var pruneLowBitClasses: Bool
+    /// Whether a plan that a ``CyclePass`` serves is sieved along xorshift32's cycle when that pays
+    /// (vector lanes only); exact either way.
+    public var takesCyclePass: Bool
 
     public init(execution: Execution = .vectorLanes, strategy: SievePlan.Strategy? = nil, capacity: Int = 1 << 16,
                 threads: Int = CPUKernel.defaultThreadCount, instructionSet: InstructionSet = .best,
-                pruneLowBitClasses: Bool = true) {
+                pruneLowBitClasses: Bool = true, takesCyclePass: Bool = true) {
         precondition(capacity >= 1 && capacity <= Int(UInt32.max))
+        self.takesCyclePass = takesCyclePass
         self.pruneLowBitClasses = pruneLowBitClasses
         self.instructionSet = instructionSet
         self.execution = execution
@@ -55,6 +59,10 @@ public struct CPUSieveBackend: SieveDispatchBackend {
     }
 
     public var recordCapacity: Int { capacity }
+
+    public var cyclePassRunner: CyclePass.Runner? {
+        takesCyclePass && execution == .vectorLanes ? CyclePass.Runner(threads: threads, instructionSet: instructionSet) : nil
+    }
 
     /// The whole range at once (the executor cuts it at 2^30 seeds).
     public func preferredDispatchSeeds(for identity: PlanIdentity) -> UInt64 {

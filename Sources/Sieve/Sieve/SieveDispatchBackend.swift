@@ -17,9 +17,15 @@ public protocol SieveDispatchBackend: SieveBackend {
     /// Runs one dispatch of `plan` and reports its survivors and their count (past the capacity
     /// when they overflowed). `identity` is `plan.identity`, computed once by the executor.
     func execute(_ dispatch: SieveDispatch, of plan: SievePlan, identity: PlanIdentity) throws -> SieveDispatch.Outcome
+
+    /// The CPU threads and instruction set that run a ``CyclePass`` for the executor, or `nil` when
+    /// the backend does not take the pass (its plans are sieved seed by seed).
+    var cyclePassRunner: CyclePass.Runner? { get }
 }
 
 extension SieveDispatchBackend {
+    public var cyclePassRunner: CyclePass.Runner? { nil }
+
     /// The survivors among `seeds`, sorted: the executor's splitting, re-splitting and pruning
     /// over this backend's dispatches.
     public func survivors(of plan: SievePlan, seeds: SeedRange) throws -> [SurvivorRecord] {

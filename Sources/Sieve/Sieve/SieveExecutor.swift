@@ -66,6 +66,8 @@ public struct SieveExecutor: Sendable {
         public var overflows = 0
         /// The class table the run pruned with, or `nil` for a plain sweep.
         public var pruning: LowBitClassTable?
+        /// Whether the run sieved only a ``CyclePass``'s candidates.
+        public var cyclePass = false
     }
 
     /// The survivors among `seeds`, sorted by seed.
@@ -88,6 +90,20 @@ public struct SieveExecutor: Sendable {
     /// Runs `plan` over `seeds`; with `tracing`, the outcome lists every dispatch.
     public func run(_ plan: SievePlan, seeds: SeedRange, tracing: Bool = false) throws -> Outcome {
         var run = Run(plan: plan, identity: plan.identity, tracing: tracing)
+        if let candidates = try cycleCandidates(for: plan, seeds: seeds, identity: run.identity) {
+            // Only the pass's candidates (and seed 0, off the cycle) can survive: each is sieved
+            // alone, by the backend's kernel.
+            let inRange = candidates[CyclePass.firstIndex(in: candidates, notBelow: seeds.first)...]
+                .prefix { $0 <= seeds.last }
+            for seed in (seeds.first == 0 ? [0] : []) + inRange {
+                try execute(SieveDispatch(index: run.index, firstSeed: seed, seedCount: 1, capacity: 1), &run)
+                run.index += 1
+            }
+            run.outcome.cyclePass = true
+            meter?.advanced(done: seeds.count, of: seeds.count)
+            run.outcome.survivors.sort()
+            return run.outcome
+        }
         if let table = try pruning(for: plan, seeds: seeds) {
             run.outcome.pruning = table
             run.pruned = SieveDispatch.PrunedSet(table: table, keptSeeds: seeds)
@@ -118,6 +134,25 @@ public struct SieveExecutor: Sendable {
         var sieving = self
         sieving.meter = nil
         return try PhaseTimer.measure(.tables, { try LowBitClassTable.table(for: plan, sievedBy: sieving) })
+    }
+
+    /// The candidates of the plan's ``CyclePass``, or `nil` to sieve seed by seed: when the backend
+    /// takes the pass, the plan has one, and it ran already or pays for `seeds` (then it runs now, on
+    /// the backend's threads, and is cached for the plan). A sweep asks once for what it has left
+    /// (``SieveSweep``), so that its chunks, however small, find the candidates.
+    ///
+    /// - Throws: ``SieveCancelled`` when the executor's cancellation fires during the pass.
+    public func cycleCandidates(for plan: SievePlan, seeds: SeedRange, identity: PlanIdentity? = nil) throws -> [UInt64]? {
+        guard let runner = backend.cyclePassRunner else { return nil }
+        let identity = identity ?? plan.identity
+        if let cached = CyclePass.cached(for: identity) { return cached }
+        guard let pass = CyclePass(plan: plan), pass.pays(for: seeds) else { return nil }
+        let candidates = try PhaseTimer.measure(.kernel) {
+            try pass.candidates(threads: runner.threads, instructionSet: runner.instructionSet, cancellation: cancellation,
+                                meter: meter)
+        }
+        CyclePass.store(candidates, for: identity)
+        return candidates
     }
 
     // MARK: - The rules

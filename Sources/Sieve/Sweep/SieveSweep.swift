@@ -136,6 +136,21 @@ public struct SieveSweep: Sendable {
                             seedsSwept: done + sweptInChunk, isCheckpoint: sweptInChunk == 0)
         }
         progress(report(entries.count))
+        if entries.count < chunks, let dispatching = backend as? any SieveDispatchBackend {
+            // What is left of the sweep, asked for once: a cycle pass that pays runs now, and every
+            // chunk finds its candidates. Its progress counts within the first chunk left.
+            let first = swept.first + UInt64(UInt128(entries.count) * UInt128(chunkSize))
+            let chunkSeeds = min(UInt128(chunkSize), total - UInt128(entries.count) * UInt128(chunkSize))
+            _ = try withoutActuallyEscaping(progress) { progress in
+                let meter = SieveMeter { done, of in
+                    guard of > 0, done < of else { return }
+                    let swept = UInt128(Double(chunkSeeds) * (Double(done) / Double(of)))
+                    if swept > 0 { progress(report(entries.count, sweptInChunk: min(swept, chunkSeeds - 1))) }
+                }
+                return try SieveExecutor(backend: dispatching, cancellation: cancellation, meter: meter)
+                    .cycleCandidates(for: plan, seeds: SeedRange(first: first, last: swept.last))
+            }
+        }
         for chunk in entries.count..<chunks {
             if shouldStop() { return .interrupted(report(chunk)) }
             let first = swept.first + UInt64(UInt128(chunk) * UInt128(chunkSize))
@@ -256,8 +271,13 @@ public struct SieveSweep: Sendable {
     /// takes seconds, not milliseconds: checkpoints stay cheap). Decided by the plan alone, so a
     /// resumed sweep and an uninterrupted one cut the same chunks (the manifest records it).
     func effectiveChunkSize() throws -> UInt64 {
-        guard let dispatching = backend as? any SieveDispatchBackend,
-              let table = try SieveExecutor(backend: dispatching).pruning(for: plan, seeds: identity.sweptSeeds),
+        guard let dispatching = backend as? any SieveDispatchBackend else { return chunkSize }
+        if dispatching.cyclePassRunner != nil, let pass = CyclePass(plan: plan), pass.pays(for: identity.sweptSeeds) {
+            // The pass does the work up front; chunks only sieve its few candidates and write them.
+            let (scaled, overflow) = chunkSize.multipliedReportingOverflow(by: Self.cyclePassChunkFactor)
+            return overflow ? UInt64(1) << 63 : scaled
+        }
+        guard let table = try SieveExecutor(backend: dispatching).pruning(for: plan, seeds: identity.sweptSeeds),
               table.livingPairs > 0
         else { return chunkSize }
         let thinning = UInt64(min(1 / table.sievedFraction, Double(1 << 40)))
@@ -265,6 +285,10 @@ public struct SieveSweep: Sendable {
         let (scaled, overflow) = chunkSize.multipliedReportingOverflow(by: factor)
         return overflow ? UInt64(1) << 63 : scaled
     }
+
+    /// How many times larger a sweep's chunks are when a ``CyclePass`` serves it: 2^28 seeds for
+    /// the search's 2^18, 16 chunks over 2^32 seeds.
+    static let cyclePassChunkFactor: UInt64 = 1 << 10
 
     private func existingSummary() throws(InputError) -> SweepSummary? {
         try SweepFileCoding.read(SweepSummary.self, at: path(SweepSummary.fileName),

@@ -61,6 +61,33 @@ uint32_t sieve_cpu_isa_best(void);
 void sieve_cpu_sieve_lanes(uint32_t isa, uint32_t strategy, const SieveArgs *args, const uint32_t *draws,
                            uint32_t *counter, SieveRecord *records, uint64_t group_begin, uint64_t group_end);
 
+/// One block of the cycle pass (CyclePass.cpp): `block_length` cycle indices, and the windows'
+/// draws, skips and match minimums. A window of `count` 0 is not tested.
+typedef struct CyclePassArgs {
+    uint32_t block_length;
+    uint32_t skip_count;
+    uint32_t forward_count;
+    uint32_t forward_min;
+    uint32_t reverse_count;
+    uint32_t reverse_min;
+} CyclePassArgs;
+
+/// The independent chains `sieve_cpu_cycle_codes` steps at once (at most).
+#define SIEVE_CYCLE_CHAINS 8
+
+/// Writes `codes[t]` = `id_of[x_t mod modulus]` for t < `length`, where chain k of `chains` (at most
+/// SIEVE_CYCLE_CHAINS) starts at `states[k]` = x_{k·⌈length/chains⌉} and steps xorshift32 (a, b, c).
+void sieve_cpu_cycle_codes(uint32_t a, uint32_t b, uint32_t c, const uint32_t *states, uint32_t chains,
+                           uint32_t length, uint32_t modulus, const uint8_t *id_of, uint8_t *codes);
+
+/// The cycle indices u < `args->block_length` of a block that pass a window at some skip, in
+/// order: draw i of a window at skip s matches when `codes[u + offsets[s·count + i]] == ids[i]`
+/// (the forward window's offsets and ids, then the reverse window's). Writes up to `capacity` of
+/// them to `found` and returns how many there are. `codes` must be readable 64 bytes past the
+/// last offset. An unsupported `isa` runs the generic variant.
+uint32_t sieve_cpu_cycle_block(uint32_t isa, const CyclePassArgs *args, const uint32_t *offsets, const uint8_t *ids,
+                               const uint8_t *codes, uint32_t *found, uint32_t capacity);
+
 #ifdef __cplusplus
 }
 #endif
