@@ -54,7 +54,7 @@ struct CyclePassTests {
         let reverse = max(1, (mode == 3 ? window : reverseWindow) * (50 + Int(random.below(40))) / 100)
         let parameters = SieveParameters(
             prng: prng, modulus: modulus, window: window, offset: 12 + Int(random.below(20)),
-            reverseWindow: mode == 3 ? nil : reverseWindow, skips: skips, burn: random.below(3) == 0 ? random.below(500) : 0,
+            reverseWindow: mode == 3 || mode == 0 ? nil : reverseWindow, skips: skips, burn: random.below(3) == 0 ? random.below(500) : 0,
             forwardThreshold: .matches(forward), reverseThreshold: mode == 0 ? nil : .matches(reverse),
             reverseScope: mode == 2 ? .fullRange : .forwardSurvivors, referenceMode: mode == 3)
         return try SievePlan(parameters: parameters, residues: residues)
