@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
             (low-bit class tables), kernel (the backend's dispatches, those that sieve tables and calibrate \
             chance included), calibration, writing (survivors, journal lines, summary) and other. A full run \
             sweeps all 2^32 seeds per trial workload, which takes a long time (hours, for some families): \
-            --quick sweeps a slice (2^19 to 2^22 seeds, by family) and projects to 2^32: the sweep's chunk loop scales with the seeds, what does not grow with them (the calibration, the run's setup, a class table sieved once) is counted once. \
+            --quick sweeps a slice (2^19 to 2^22 seeds, by family; T-xs32 all 2^32, which its cycle pass covers in one pass) and projects to 2^32: the sweep's chunk loop scales with the seeds, what does not grow with them (the calibration, the run's setup, a class table sieved once) is counted once. \
             --scaling runs each selected trial workload at 1 thread and at every core and reports the ratio; \
             each of the two runs reads its own random history, so that no class table one sieved serves the \
             other. --write-trial-history FILE writes the trial workloads' history and exits \
