@@ -58,13 +58,6 @@ public struct XorshiftCycle: Sendable, Hashable {
         return x
     }
 
-    /// One step of the generator.
-    public func step(_ x: UInt32) -> UInt32 {
-        var y = x ^ (x << a)
-        y ^= y >> b
-        return y ^ (y << c)
-    }
-
     private static func power(_ powers: [BitMatrix32], _ exponent: UInt64) -> BitMatrix32 {
         var result = BitMatrix32 { $0 }
         var n = exponent

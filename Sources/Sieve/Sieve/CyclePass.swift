@@ -33,8 +33,6 @@ public struct CyclePass: Sendable {
     /// The first stream position any window reads, and how far past it the last one lies.
     let firstPosition: UInt64
     let span: UInt64
-    /// What a pass costs against seed-by-seed sieving: windows' draws × skips, per cycle index.
-    let comparesPerIndex: UInt64
     let stepsPerSeed: UInt64
 
     /// Cycle indices per block: a thread's unit of work (and of cancellation).
@@ -92,7 +90,6 @@ public struct CyclePass: Sendable {
         self.modulus = UInt32(p.modulus)
         self.firstPosition = first
         self.span = span
-        self.comparesPerIndex = UInt64(offsets.count)
         self.stepsPerSeed = plan.estimatedStepsPerSeed
     }
 
@@ -102,7 +99,7 @@ public struct CyclePass: Sendable {
     public func pays(for seeds: SeedRange) -> Bool {
         guard seeds.last <= UInt64(UInt32.max) else { return false }
         let streams = Double(seeds.count) * Double(stepsPerSeed) / 16
-        let compares = Double(XorshiftCycle.length) * Double(comparesPerIndex) / 64
+        let compares = Double(XorshiftCycle.length) * Double(offsets.count) / 64  // one compare an offset
         return streams > 2 * compares
     }
 
